@@ -1,0 +1,48 @@
+from django.contrib import admin
+
+from groups.models import CoChairTerm, Member, Participation, TermsOfReference, WorkingGroup
+from portal.admin import SecretariatAdmin
+
+
+@admin.register(Member)
+class MemberAdmin(SecretariatAdmin):
+    list_display = ["name", "short_name", "kind", "country", "is_ahg_member", "is_observer"]
+    list_filter = ["kind", "is_ahg_member", "is_observer"]
+    search_fields = ["name", "short_name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+class TermsOfReferenceInline(admin.StackedInline):
+    model = TermsOfReference
+    extra = 0
+
+
+@admin.register(WorkingGroup)
+class WorkingGroupAdmin(SecretariatAdmin):
+    list_display = ["short_name", "name", "status", "established_on", "review_on"]
+    list_filter = ["status", "clearance_required"]
+    search_fields = ["name", "short_name"]
+    prepopulated_fields = {"slug": ["short_name"]}
+    filter_horizontal = ["proposed_by"]
+
+
+@admin.register(TermsOfReference)
+class TermsOfReferenceAdmin(SecretariatAdmin):
+    list_display = ["group", "version", "status", "endorsed_on", "endorsed_at"]
+    list_filter = ["group", "status"]
+    autocomplete_fields = ["endorsed_at"]
+
+
+@admin.register(Participation)
+class ParticipationAdmin(SecretariatAdmin):
+    list_display = ["person", "member", "group", "role", "started_on", "ended_on"]
+    list_filter = ["group", "role", "member"]
+    search_fields = ["person__first_name", "person__last_name", "member__name"]
+    autocomplete_fields = ["person", "member"]
+
+
+@admin.register(CoChairTerm)
+class CoChairTermAdmin(SecretariatAdmin):
+    list_display = ["group", "seat", "member", "starts_on", "planned_end_on", "ended_on"]
+    list_filter = ["group", "seat"]
+    autocomplete_fields = ["member", "decided_at"]

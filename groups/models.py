@@ -1,0 +1,260 @@
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
+
+
+class Member(models.Model):
+    """A Bali Process member state or international organisation, or an observer."""
+
+    class Kind(models.TextChoices):
+        STATE = "state", "State"
+        ORGANISATION = "organisation", "International organisation"
+
+    name = models.CharField(max_length=200, unique=True)
+    short_name = models.CharField(
+        max_length=40, blank=True, help_text="Acronym of an organisation, e.g. IOM."
+    )
+    slug = models.SlugField(max_length=60, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    country = CountryField(
+        "ISO 3166 country", blank=True, help_text="Required for a state, empty for an organisation."
+    )
+    is_ahg_member = models.BooleanField(
+        "Ad Hoc Group member",
+        default=False,
+        help_text="Only Ad Hoc Group members may co-chair a working group.",
+    )
+    is_observer = models.BooleanField(
+        "Bali Process observer",
+        default=False,
+        help_text="An observer, not a member: invited to activities case by case.",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                name="member_state_has_country",
+                condition=(Q(kind="state") & ~Q(country=""))
+                | (Q(kind="organisation") & Q(country="")),
+                violation_error_message=(
+                    "A state needs its ISO 3166 country; an organisation has none."
+                ),
+            ),
+            models.CheckConstraint(
+                name="member_observer_not_ahg",
+                condition=~(Q(is_observer=True) & Q(is_ahg_member=True)),
+                violation_error_message="An observer cannot be an Ad Hoc Group member.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.short_name or self.name
+
+    @property
+    def display_name(self) -> str:
+        """The full name, with the acronym of an organisation."""
+        if self.short_name and self.short_name != self.name:
+            return f"{self.name} ({self.short_name})"
+        return self.name
+
+
+class WorkingGroup(models.Model):
+    """A Bali Process working group, e.g. WG-TIP."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", "Proposed"
+        ACTIVE = "active", "Active"
+        UNDER_REVIEW = "under_review", "Under review"
+        CONCLUDED = "concluded", "Concluded"
+
+    name = models.CharField(max_length=300, unique=True)
+    short_name = models.CharField(max_length=20, unique=True, help_text="e.g. WG-TIP")
+    slug = models.SlugField(max_length=30, unique=True)
+    purpose = models.TextField()
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PROPOSED)
+    established_on = models.DateField(null=True, blank=True)
+    review_on = models.DateField(
+        "review date",
+        null=True,
+        blank=True,
+        help_text="End of the initial period (up to two years after establishment).",
+    )
+    clearance_required = models.BooleanField(
+        "national security clearance required",
+        default=False,
+        help_text="Only people with a valid clearance see anything of this group.",
+    )
+    chatham_house_default = models.BooleanField(
+        "meetings under the Chatham House Rule by default", default=True
+    )
+    proposed_by = models.ManyToManyField(Member, blank=True, related_name="proposed_groups")
+
+    history = HistoricalRecords(m2m_fields=[proposed_by])
+
+    class Meta:
+        ordering = ["short_name"]
+        constraints = [
+            models.CheckConstraint(
+                name="group_review_after_establishment",
+                condition=Q(review_on__isnull=True)
+                | Q(established_on__isnull=True)
+                | Q(review_on__gt=models.F("established_on")),
+                violation_error_message="The review date must come after the establishment date.",
+            )
+        ]
+
+    def __str__(self):
+        return self.short_name
+
+    def review_is_due(self, on: datetime.date) -> bool:
+        """True once the review date has passed while the group still runs."""
+        return (
+            self.review_on is not None
+            and self.review_on < on
+            and self.status in (self.Status.ACTIVE, self.Status.UNDER_REVIEW)
+        )
+
+
+class TermsOfReference(models.Model):
+    """One version of a group's Terms of Reference: a draft, or endorsed at a meeting."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        ENDORSED = "endorsed", "Endorsed"
+
+    group = models.ForeignKey(
+        WorkingGroup, on_delete=models.CASCADE, related_name="terms_of_reference"
+    )
+    version = models.PositiveIntegerField()
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    summary = models.CharField(max_length=300, help_text="What this version is or changes.")
+    text = models.TextField()
+    endorsed_on = models.DateField(null=True, blank=True)
+    endorsed_at = models.ForeignKey(
+        "meetings.Meeting",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="endorsed_terms_of_reference",
+        help_text="The meeting that endorsed this version.",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["group", "-version"]
+        verbose_name = "Terms of Reference version"
+        constraints = [
+            models.UniqueConstraint(fields=["group", "version"], name="tor_version_unique"),
+            models.CheckConstraint(
+                name="tor_endorsed_has_date",
+                condition=Q(status="draft", endorsed_on__isnull=True)
+                | Q(status="endorsed", endorsed_on__isnull=False),
+                violation_error_message=(
+                    "An endorsed version needs its endorsement date; a draft has none."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.group} Terms of Reference v{self.version}"
+
+    def clean(self):
+        meeting = self.endorsed_at
+        if meeting is not None and self.endorsed_on and meeting.starts_at.date() > self.endorsed_on:
+            raise ValidationError(
+                {"endorsed_at": "The endorsing meeting starts after the endorsement date."}
+            )
+
+
+class Participation(models.Model):
+    """A person representing a member in a working group, for a period."""
+
+    class Role(models.TextChoices):
+        EXPERT = "expert", "Expert"
+        FOCAL_POINT = "focal_point", "Focal point"
+        OBSERVER = "observer", "Observer"
+        GUEST = "guest", "Guest"
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="participations"
+    )
+    group = models.ForeignKey(WorkingGroup, on_delete=models.CASCADE, related_name="participations")
+    member = models.ForeignKey(
+        Member,
+        on_delete=models.PROTECT,
+        related_name="participations",
+        help_text="The member state or organisation the person represents here.",
+    )
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.EXPERT)
+    started_on = models.DateField()
+    ended_on = models.DateField(null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["group", "member__name", "person__last_name"]
+        constraints = [
+            models.CheckConstraint(
+                name="participation_ends_after_start",
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
+                violation_error_message="A participation cannot end before it starts.",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.person} ({self.member}) in {self.group} as {self.get_role_display()}"
+
+
+class CoChairTerm(models.Model):
+    """A member's term in one of the two co-chair seats of a group."""
+
+    class Seat(models.IntegerChoices):
+        FIRST = 1, "Seat 1"
+        SECOND = 2, "Seat 2"
+
+    group = models.ForeignKey(WorkingGroup, on_delete=models.CASCADE, related_name="co_chair_terms")
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="co_chair_terms")
+    seat = models.PositiveSmallIntegerField(choices=Seat.choices)
+    starts_on = models.DateField()
+    planned_end_on = models.DateField()
+    ended_on = models.DateField(
+        "actual end", null=True, blank=True, help_text="Only when the term ended early or late."
+    )
+    decided_at = models.ForeignKey(
+        "meetings.Meeting",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="co_chair_decisions",
+        help_text="The Senior Officials Meeting that decided the term.",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["group", "starts_on", "seat"]
+        constraints = [
+            models.CheckConstraint(
+                name="term_ends_after_start",
+                condition=Q(planned_end_on__gte=models.F("starts_on"))
+                & (Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("starts_on"))),
+                violation_error_message="A co-chair term cannot end before it starts.",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.member} co-chair of {self.group} from {self.starts_on:%d %b %Y}"
+
+    @property
+    def ends_on(self) -> datetime.date:
+        """The last day of the term: the actual end when recorded, else the planned one."""
+        return self.ended_on or self.planned_end_on

@@ -1,0 +1,12 @@
+from django.contrib import admin
+
+from meetings.models import Meeting
+from portal.admin import SecretariatAdmin
+
+
+@admin.register(Meeting)
+class MeetingAdmin(SecretariatAdmin):
+    list_display = ["title", "kind", "starts_at", "location", "group", "body"]
+    list_filter = ["kind", "group", "body"]
+    search_fields = ["title", "location"]
+    date_hierarchy = "starts_at"

@@ -1,0 +1,67 @@
+"""Demo meetings from the source documents."""
+
+import datetime
+
+from groups.models import WorkingGroup
+from meetings.models import Meeting
+from portal.demo import local, upsert
+
+
+def _meeting(title, kind, day, zone, location, *, group=None, body="", last_day=None):
+    return upsert(
+        Meeting,
+        {"title": title},
+        kind=kind,
+        group=group,
+        body=body,
+        starts_at=local(day, 9, zone),
+        ends_at=local(last_day or day, 17, zone),
+        time_zone=zone,
+        location=location,
+    )
+
+
+def load_meetings(groups: dict[str, WorkingGroup]) -> dict[str, Meeting]:
+    ahg = Meeting.Body.AD_HOC_GROUP
+    return {
+        "som-2012": _meeting(
+            "Sixth Ad Hoc Group Senior Officials Meeting",
+            Meeting.Kind.SOM,
+            datetime.date(2012, 6, 1),
+            "Asia/Makassar",
+            "Bali, Indonesia",
+            body=ahg,
+        ),
+        "som-2014": _meeting(
+            "Eighth Ad Hoc Group Senior Officials Meeting",
+            Meeting.Kind.SOM,
+            datetime.date(2014, 8, 6),
+            "Asia/Bangkok",
+            "",
+            body=ahg,
+        ),
+        "dcn-roundtable-2014": _meeting(
+            "WG-DCN initial Roundtable",
+            Meeting.Kind.ROUNDTABLE,
+            datetime.date(2014, 9, 24),
+            "Asia/Bangkok",
+            "Bangkok, Thailand",
+            group=groups["wg-dcn"],
+        ),
+        "tip-first-2015": _meeting(
+            "First meeting of WG-TIP",
+            Meeting.Kind.WORKING_GROUP,
+            datetime.date(2015, 3, 25),
+            "Asia/Bangkok",
+            "",
+            group=groups["wg-tip"],
+        ),
+        "tip-second-2016": _meeting(
+            "Second meeting of WG-TIP",
+            Meeting.Kind.WORKING_GROUP,
+            datetime.date(2016, 5, 18),
+            "Asia/Bangkok",
+            "",
+            group=groups["wg-tip"],
+        ),
+    }

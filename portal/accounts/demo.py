@@ -1,0 +1,125 @@
+"""One demo person for each role, with the participation that gives them that role."""
+
+import datetime
+from dataclasses import dataclass
+
+from groups.models import Member, Participation, WorkingGroup
+from portal.accounts.models import User
+from portal.demo import upsert
+
+
+@dataclass(frozen=True)
+class DemoPerson:
+    username: str
+    first_name: str
+    last_name: str
+    role: str
+    affiliation: str | None = None
+    job_title: str = ""
+    clearance_expires_on: datetime.date | None = None
+    is_secretariat: bool = False
+    # (group slug, participation role, since)
+    participations: tuple[tuple[str, str, datetime.date], ...] = ()
+
+
+P = Participation.Role
+PEOPLE = [
+    DemoPerson(
+        "secretariat",
+        "Malee",
+        "Srisuk",
+        "Secretariat (RSO staff)",
+        job_title="Programme Officer, Regional Support Office",
+        is_secretariat=True,
+    ),
+    DemoPerson(
+        "cochair.au",
+        "Grace",
+        "Whitfield",
+        "WG-TIP co-chair for Australia",
+        "australia",
+        "Director, People Smuggling and Trafficking Policy",
+        participations=(("wg-tip", P.FOCAL_POINT, datetime.date(2023, 1, 16)),),
+    ),
+    DemoPerson(
+        "cochair.id",
+        "Rizal",
+        "Hakim",
+        "WG-TIP co-chair for Indonesia",
+        "indonesia",
+        "Deputy Director, Transnational Crime",
+        participations=(("wg-tip", P.FOCAL_POINT, datetime.date(2022, 7, 1)),),
+    ),
+    DemoPerson(
+        "expert.th",
+        "Somchai",
+        "Rattanakul",
+        "WG-TIP member expert for Thailand",
+        "thailand",
+        "Senior Investigator, Anti-Trafficking Division",
+        participations=(("wg-tip", P.EXPERT, datetime.date(2015, 3, 25)),),
+    ),
+    DemoPerson(
+        "observer",
+        "Claire",
+        "Gagnon",
+        "Observer (Canada)",
+        "canada",
+        "First Secretary (Migration)",
+        participations=(("wg-tip", P.OBSERVER, datetime.date(2024, 5, 1)),),
+    ),
+    DemoPerson(
+        "cleared.nz",
+        "Aroha",
+        "Parata",
+        "Cleared WG-DCN member (New Zealand)",
+        "new-zealand",
+        "Intelligence Manager, Border Operations",
+        clearance_expires_on=datetime.date(2029, 6, 30),
+        participations=(("wg-dcn", P.EXPERT, datetime.date(2014, 9, 24)),),
+    ),
+    DemoPerson(
+        "uncleared.lk",
+        "Nimal",
+        "Perera",
+        "Member whose clearance has expired (Sri Lanka)",
+        "sri-lanka",
+        "Assistant Superintendent of Police",
+        clearance_expires_on=datetime.date(2025, 3, 31),
+        participations=(
+            ("wg-tip", P.EXPERT, datetime.date(2019, 2, 1)),
+            ("wg-dcn", P.EXPERT, datetime.date(2019, 2, 1)),
+        ),
+    ),
+]
+
+
+def load_people(
+    members: dict[str, Member], groups: dict[str, WorkingGroup], password: str
+) -> list[DemoPerson]:
+    for person in PEOPLE:
+        user = User.objects.filter(username=person.username).first()
+        values = {
+            "first_name": person.first_name,
+            "last_name": person.last_name,
+            "email": f"{person.username}@demo.invalid",
+            "affiliation": members[person.affiliation] if person.affiliation else None,
+            "job_title": person.job_title,
+            "clearance_level": "National security clearance" if person.clearance_expires_on else "",
+            "clearance_expires_on": person.clearance_expires_on,
+            "is_secretariat": person.is_secretariat,
+            "is_staff": person.is_secretariat,
+        }
+        if user is None:
+            user = User.objects.create_user(person.username, password=password, **values)
+        else:
+            user = upsert(User, {"pk": user.pk}, **values)
+        for group_slug, role, since in person.participations:
+            upsert(
+                Participation,
+                {"person": user, "group": groups[group_slug], "started_on": since},
+                member=user.affiliation,
+                role=role,
+                ended_on=None,
+            )
+    return PEOPLE

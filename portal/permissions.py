@@ -1,0 +1,121 @@
+"""Who may see, change and approve what: the one place for the portal's access rules.
+
+A person's rights come from their participation in a group (the secretariat aside):
+- secretariat staff see and change everything;
+- a member's expert or focal point sees the groups they currently take part in;
+- the focal point of a member that holds a current co-chair term is that group's co-chair;
+- observers and guests see only the meetings they are invited to, not the group itself;
+- a group that requires a security clearance is invisible without a valid clearance.
+
+Views get objects only through the ``get_*_for_user`` helpers, which answer 404 both
+when an object is missing and when it is hidden, so nothing reveals what exists.
+"""
+
+from django.db.models import Exists, OuterRef, QuerySet
+from django.http import Http404
+
+from groups.models import Member, Participation, TermsOfReference, WorkingGroup
+from groups.selectors import current_co_chair_terms, current_participations
+
+# Participation roles that make a person part of the group (observers and guests do not).
+GROUP_ROLES = (Participation.Role.EXPERT, Participation.Role.FOCAL_POINT)
+
+
+class Role:
+    """A person's standing in one group, strongest first."""
+
+    SECRETARIAT = "secretariat"
+    CO_CHAIR = "co_chair"
+    MEMBER = "member"
+
+    LABELS = {SECRETARIAT: "Secretariat", CO_CHAIR: "Co-chair", MEMBER: "Member"}
+
+
+def is_secretariat(user) -> bool:
+    """Secretariat staff: the one global role."""
+    return bool(user.is_authenticated and user.is_active and user.is_secretariat)
+
+
+def visible_groups(user) -> QuerySet[WorkingGroup]:
+    """The working groups this person may see."""
+    groups = WorkingGroup.objects.all()
+    if not (user.is_authenticated and user.is_active):
+        return groups.none()
+    if is_secretariat(user):
+        return groups
+    takes_part = current_participations().filter(
+        person=user, role__in=GROUP_ROLES, group=OuterRef("pk")
+    )
+    groups = groups.filter(Exists(takes_part))
+    if not user.has_valid_clearance():
+        groups = groups.filter(clearance_required=False)
+    return groups
+
+
+def visible_members(user) -> QuerySet[Member]:
+    """The members and observers this person may see: all of them, once signed in."""
+    if not (user.is_authenticated and user.is_active):
+        return Member.objects.none()
+    return Member.objects.all()
+
+
+def role_in_group(user, group: WorkingGroup) -> str | None:
+    """The person's strongest role in the group, or None when they may not see it."""
+    if is_secretariat(user):
+        return Role.SECRETARIAT
+    if not visible_groups(user).filter(pk=group.pk).exists():
+        return None
+    if _is_co_chair(user, group):
+        return Role.CO_CHAIR
+    return Role.MEMBER
+
+
+def _is_co_chair(user, group: WorkingGroup) -> bool:
+    holds_term = current_co_chair_terms().filter(group=group, member=OuterRef("member"))
+    return (
+        current_participations()
+        .filter(person=user, group=group, role=Participation.Role.FOCAL_POINT)
+        .filter(Exists(holds_term))
+        .exists()
+    )
+
+
+def can_view_group(user, group: WorkingGroup) -> bool:
+    return role_in_group(user, group) is not None
+
+
+def can_change_group(user, group: WorkingGroup) -> bool:
+    """Only the secretariat edits a group, its members and its Terms of Reference."""
+    return is_secretariat(user)
+
+
+def can_approve_for_group(user, group: WorkingGroup) -> bool:
+    """Approvals (reports, outcome records) belong to the group's serving co-chairs."""
+    return not is_secretariat(user) and role_in_group(user, group) == Role.CO_CHAIR
+
+
+def get_group_for_user(user, slug: str) -> WorkingGroup:
+    """The group, or 404 when it does not exist or is hidden from this person."""
+    try:
+        return visible_groups(user).get(slug=slug)
+    except WorkingGroup.DoesNotExist:
+        raise Http404("No such working group") from None
+
+
+def get_member_for_user(user, slug: str) -> Member:
+    """The member, or 404."""
+    try:
+        return visible_members(user).get(slug=slug)
+    except Member.DoesNotExist:
+        raise Http404("No such member") from None
+
+
+def get_terms_of_reference_for_user(user, group_slug: str, version: int) -> TermsOfReference:
+    """One version of a visible group's Terms of Reference, or 404."""
+    group = get_group_for_user(user, group_slug)
+    try:
+        tor = group.terms_of_reference.select_related("endorsed_at").get(version=version)
+    except TermsOfReference.DoesNotExist:
+        raise Http404("No such version") from None
+    tor.group = group
+    return tor

@@ -1,0 +1,22 @@
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import render
+
+from groups import selectors
+from portal import permissions
+
+
+@login_required
+def home(request):
+    user = request.user
+    groups = list(selectors.with_current_co_chairs(permissions.visible_groups(user)))
+    context = {
+        "groups": groups,
+        "alerts": selectors.secretariat_alerts() if permissions.is_secretariat(user) else [],
+    }
+    return render(request, "portal/home.html", context)
+
+
+def healthz(request):
+    """Liveness probe for the load balancer and docker compose: no login, no database."""
+    return HttpResponse("ok", content_type="text/plain")

@@ -1,0 +1,174 @@
+"""axe-core on every kind of page: no serious or critical accessibility violation.
+
+Rules axe rates "minor" or "moderate" (mostly best practices) are not enforced here.
+"""
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+BLOCKING_IMPACTS = ("serious", "critical")
+TARGETS_SHOWN = 3
+
+
+def serious_violations(page: Page, axe_path: Path) -> list[dict]:
+    """Run axe-core on the page as it is now; the violations rated serious or critical."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(axe_path))
+    results = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return [v for v in results["violations"] if v["impact"] in BLOCKING_IMPACTS]
+
+
+def _selector(target) -> str:
+    # A target is a CSS selector, or a list of them when it crosses iframes or shadow roots.
+    return " >>> ".join(target) if isinstance(target, list) else str(target)
+
+
+def summarise(violations: list[dict]) -> str:
+    """One readable paragraph per violated rule: id, impact, help and where it happens."""
+    lines = []
+    for violation in violations:
+        nodes = violation["nodes"]
+        targets = [_selector(node["target"]) for node in nodes[:TARGETS_SHOWN]]
+        more = f" and {len(nodes) - TARGETS_SHOWN} more" if len(nodes) > TARGETS_SHOWN else ""
+        lines.append(
+            f"- {violation['id']} ({violation['impact']}): {violation['help']}\n"
+            f"  {violation['helpUrl']}\n"
+            f"  at {len(nodes)} element(s): {'; '.join(targets)}{more}"
+        )
+    return "\n".join(lines)
+
+
+def assert_accessible(page: Page, axe_path: Path) -> None:
+    """Fail with a readable summary if axe finds a serious or critical violation."""
+    violations = serious_violations(page, axe_path)
+    if violations:
+        raise AssertionError(
+            f"axe-core found {len(violations)} serious or critical accessibility "
+            f"violation(s) on {page.url}:\n{summarise(violations)}"
+        )
+
+
+def open_page(page: Page, url: str, heading: str) -> None:
+    """Open the page and make sure it is the page meant (not a 404 or the sign-in page)."""
+    response = page.goto(url)
+    assert response is not None
+    assert response.status == 200, f"{url} answered {response.status}"
+    expect(page.get_by_role("heading", level=1)).to_contain_text(heading)
+
+
+@pytest.mark.parametrize(
+    ("path", "heading"),
+    [
+        ("/accounts/login/", "Sign in"),
+        ("/accounts/password/reset/", "Reset your password"),
+    ],
+    ids=["sign-in", "password-reset"],
+)
+def test_anonymous_page_is_accessible(page, demo_site, axe_path, path, heading):
+    open_page(page, demo_site + path, heading)
+
+    assert_accessible(page, axe_path)
+
+
+@pytest.mark.parametrize(
+    ("username", "path", "heading"),
+    [
+        ("secretariat", "/", "Welcome, Malee"),
+        ("expert.th", "/", "Welcome, Somchai"),
+        ("secretariat", "/groups/", "Working groups"),
+        ("cochair.au", "/groups/wg-tip/", "Working Group on Trafficking in Persons"),
+        ("expert.th", "/groups/wg-tip/terms-of-reference/v1/", "Terms of Reference, version 1"),
+        ("expert.th", "/members/", "Members and observers"),
+        ("secretariat", "/members/australia/", "Australia"),
+        ("uncleared.lk", "/accounts/profile/", "Your account"),
+        ("expert.th", "/accounts/password/change/", "Change your password"),
+    ],
+    ids=[
+        "home-secretariat",
+        "home-expert",
+        "group-list",
+        "group-detail",
+        "terms-of-reference",
+        "member-list",
+        "member-detail",
+        "profile",
+        "password-change",
+    ],
+)
+def test_signed_in_page_is_accessible(page, demo_site, sign_in, axe_path, username, path, heading):
+    sign_in(page, demo_site, username)
+    open_page(page, demo_site + path, heading)
+
+    assert_accessible(page, axe_path)
+
+
+def test_sign_in_page_with_an_error_is_accessible(page, demo_site, axe_path):
+    open_page(page, f"{demo_site}/accounts/login/", "Sign in")
+    page.get_by_label("Username").fill("expert.th")
+    page.get_by_label("Password").fill("not-the-password")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("alert")).to_contain_text("correct username and password")
+
+    assert_accessible(page, axe_path)
+
+
+def test_password_change_with_errors_is_accessible(page, demo_site, sign_in, axe_path):
+    sign_in(page, demo_site, "expert.th")
+    open_page(page, f"{demo_site}/accounts/password/change/", "Change your password")
+    page.get_by_role("button", name="Change password").click()
+    expect(page.locator(".errorlist").first).to_be_visible()
+
+    assert_accessible(page, axe_path)
+
+
+def test_group_page_is_accessible_on_a_narrow_screen(page, demo_site, sign_in, axe_path):
+    page.set_viewport_size({"width": 375, "height": 700})
+    sign_in(page, demo_site, "cochair.au")
+    open_page(page, f"{demo_site}/groups/wg-tip/", "Working Group on Trafficking in Persons")
+
+    assert_accessible(page, axe_path)
+    # Wide tables scroll inside their own box: the page itself never scrolls sideways.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+
+
+def test_not_found_page_keeps_the_portal_layout_and_is_accessible(
+    page, demo_site, sign_in, axe_path
+):
+    sign_in(page, demo_site, "expert.th")
+    response = page.goto(f"{demo_site}/groups/wg-dcn/")
+    assert response is not None and response.status == 404
+    expect(page.get_by_role("heading", level=1)).to_have_text("Page not found")
+    expect(page.get_by_role("navigation", name="Main")).to_be_visible()
+
+    assert_accessible(page, axe_path)
+
+
+def test_the_check_catches_an_unlabelled_field_and_an_image_without_text(page, demo_site, axe_path):
+    open_page(page, f"{demo_site}/accounts/login/", "Sign in")
+    assert_accessible(page, axe_path)  # the real page passes ...
+
+    page.evaluate(
+        """() => {
+            const form = document.querySelector('main form');
+            const field = document.createElement('input');
+            field.type = 'text';
+            field.name = 'nickname';
+            form.prepend(field);
+            const image = document.createElement('img');
+            image.src = 'data:image/gif;base64,R0lGODlhAQABAAAAACw=';
+            document.querySelector('main').append(image);
+        }"""
+    )
+
+    # ... and the same page with an unlabelled field and an image without alt does not.
+    found = {v["id"]: v for v in serious_violations(page, axe_path)}
+    assert {"label", "image-alt"} <= found.keys(), summarise(list(found.values()))
+    assert found["label"]["nodes"][0]["target"] == ['input[name="nickname"]']
+    with pytest.raises(AssertionError) as failure:
+        assert_accessible(page, axe_path)
+    message = str(failure.value)
+    assert "label (critical): Form elements must have labels" in message
+    assert 'input[name="nickname"]' in message
+    assert "image-alt (critical): Images must have alternative text" in message

@@ -1,0 +1,112 @@
+"""Factories for the portal's models: one place, used by every test."""
+
+import datetime
+
+import factory
+from django.utils import timezone
+
+from groups.models import CoChairTerm, Member, Participation, TermsOfReference, WorkingGroup
+from meetings.models import Meeting
+from portal.accounts.models import User
+
+
+class MemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Member
+
+    name = factory.Sequence(lambda n: f"State {n}")
+    slug = factory.Sequence(lambda n: f"state-{n}")
+    kind = Member.Kind.STATE
+    country = factory.Iterator(["AU", "ID", "TH", "NZ", "LK", "MY", "PH", "VN"])
+    is_ahg_member = True
+
+
+class WorkingGroupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = WorkingGroup
+
+    name = factory.Sequence(lambda n: f"Working Group {n}")
+    short_name = factory.Sequence(lambda n: f"WG-{n}")
+    slug = factory.Sequence(lambda n: f"wg-{n}")
+    purpose = "A network of experts."
+    status = WorkingGroup.Status.ACTIVE
+    established_on = datetime.date(2014, 8, 6)
+    review_on = datetime.date(2016, 8, 6)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"person{n}")
+    first_name = factory.Sequence(lambda n: f"First{n}")
+    last_name = factory.Sequence(lambda n: f"Last{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+    password = factory.django.Password("correct horse battery staple")
+
+
+class SecretariatFactory(UserFactory):
+    is_secretariat = True
+    is_staff = True
+
+
+class ParticipationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Participation
+
+    person = factory.SubFactory(UserFactory)
+    group = factory.SubFactory(WorkingGroupFactory)
+    member = factory.SubFactory(MemberFactory)
+    role = Participation.Role.EXPERT
+    started_on = datetime.date(2015, 1, 1)
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Meeting
+
+    kind = Meeting.Kind.SOM
+    title = factory.Sequence(lambda n: f"Senior Officials Meeting {n}")
+    body = Meeting.Body.AD_HOC_GROUP
+    starts_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=400))
+    ends_at = factory.LazyAttribute(lambda m: m.starts_at + datetime.timedelta(hours=8))
+    time_zone = "Asia/Bangkok"
+
+
+class TermsOfReferenceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TermsOfReference
+
+    group = factory.SubFactory(WorkingGroupFactory)
+    version = factory.Sequence(lambda n: n + 1)
+    summary = "As endorsed."
+    text = "Purpose\nA network of experts."
+    status = TermsOfReference.Status.ENDORSED
+    endorsed_on = datetime.date(2014, 8, 6)
+
+
+class CoChairTermFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CoChairTerm
+
+    group = factory.SubFactory(WorkingGroupFactory)
+    member = factory.SubFactory(MemberFactory)
+    seat = CoChairTerm.Seat.FIRST
+    starts_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=100))
+    planned_end_on = factory.LazyAttribute(lambda t: t.starts_on + datetime.timedelta(days=729))
+
+
+def participant(group, *, role=Participation.Role.EXPERT, member=None, **user_fields):
+    """A new person taking part in the group today, as the member's expert by default."""
+    member = member or MemberFactory()
+    person = UserFactory(affiliation=member, **user_fields)
+    ParticipationFactory(person=person, group=group, member=member, role=role)
+    return person
+
+
+def co_chair(group, **user_fields):
+    """A new person who is the focal point of a member holding a current co-chair term."""
+    member = MemberFactory()
+    CoChairTermFactory(group=group, member=member)
+    return participant(group, role=Participation.Role.FOCAL_POINT, member=member, **user_fields)

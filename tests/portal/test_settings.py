@@ -1,0 +1,127 @@
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from portal.env import envbool, envint, envlist
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def manage(*args, **env):
+    """Run manage.py with the production settings module and the given environment."""
+    # Only what a shell passes; the test settings have put their own values in os.environ.
+    clean = {k: os.environ[k] for k in ("PATH", "HOME", "LANG") if k in os.environ}
+    clean.update(DJANGO_SETTINGS_MODULE="portal.settings", **env)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def production_env(tmp_path):
+    return {
+        "DEBUG": "false",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "portal.example.org",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    }
+
+
+def test_check_deploy_reports_nothing_under_production_settings(tmp_path):
+    result = manage("check", "--deploy", "--fail-level", "DEBUG", **production_env(tmp_path))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_check_deploy_complains_when_production_hardening_is_switched_off(tmp_path):
+    env = production_env(tmp_path) | {"SECURE_SSL_REDIRECT": "false"}
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **env)
+    assert result.returncode != 0
+    assert "security.W008" in result.stderr
+
+
+def test_production_refuses_to_start_without_a_secret_key(tmp_path):
+    env = production_env(tmp_path)
+    del env["SECRET_KEY"]
+    result = manage("check", **env)
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
+
+
+def test_a_misspelt_boolean_stops_the_portal(tmp_path):
+    result = manage("check", **production_env(tmp_path) | {"DEBUG": "maybe"})
+    assert result.returncode != 0
+    assert "DEBUG must be true or false, not 'maybe'" in result.stderr
+
+
+@pytest.mark.parametrize("raw, expected", [("1", True), ("Yes", True), ("off", False), ("", False)])
+def test_envbool_reads_the_usual_spellings(monkeypatch, raw, expected):
+    monkeypatch.setenv("FLAG", raw)
+    assert envbool("FLAG", not expected) is expected
+
+
+def test_envint_and_envlist(monkeypatch):
+    monkeypatch.setenv("COUNT", "12")
+    monkeypatch.setenv("HOSTS", " a.org, ,b.org ")
+    assert envint("COUNT", 1) == 12
+    assert envint("UNSET_COUNT", 3) == 3
+    assert envlist("HOSTS", []) == ["a.org", "b.org"]
+    monkeypatch.setenv("COUNT", "twelve")
+    with pytest.raises(ImproperlyConfigured, match="COUNT must be a whole number"):
+        envint("COUNT", 1)
+
+
+def test_database_and_broker_come_from_the_environment(tmp_path):
+    code = (
+        "from django.conf import settings as s;"
+        "print(s.DATABASES['default']['ENGINE'], s.DATABASES['default']['NAME']);"
+        "print(s.CELERY_BROKER_URL, s.CELERY_TASK_ALWAYS_EAGER, s.USE_TZ)"
+    )
+    env = production_env(tmp_path) | {
+        "DATABASE_URL": "postgres://portal@db.internal:5432/portaldb",
+        "REDIS_URL": "redis://cache.internal:6379/1",
+    }
+    result = manage("shell", "-v", "0", "-c", code, **env)
+    assert result.stdout.split() == [
+        "django.db.backends.postgresql",
+        "portaldb",
+        "redis://cache.internal:6379/1",
+        "False",
+        "True",
+    ], result.stderr
+
+
+def test_without_redis_jobs_run_in_process_and_sqlite_lives_under_var():
+    result = manage(
+        "shell",
+        "-v",
+        "0",
+        "-c",
+        "from django.conf import settings as s;"
+        "print(s.DATABASES['default']['NAME'], s.CELERY_TASK_ALWAYS_EAGER)",
+        DEBUG="true",
+        DATABASE_URL="",
+        REDIS_URL="",
+    )
+    name, eager = result.stdout.split()
+    assert name == str(ROOT / "var" / "portal.sqlite3") and eager == "True", result.stderr
+
+
+def test_models_and_migrations_agree(tmp_path):
+    result = manage(
+        "makemigrations",
+        "--check",
+        "--dry-run",
+        DEBUG="true",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr

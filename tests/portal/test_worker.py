@@ -1,0 +1,151 @@
+"""One job end to end: a web process enqueues it in a real Redis, a real worker runs it."""
+
+import http.cookiejar
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+import uuid
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def redis_url() -> str:
+    """The broker of this run; CI must provide one, a developer's machine may lack it."""
+    url = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
+    parsed = urllib.parse.urlparse(url)
+    try:
+        socket.create_connection((parsed.hostname, parsed.port or 6379), timeout=2).close()
+    except OSError:
+        message = f"Redis is not reachable at {url}: start it (see the README) or set REDIS_URL"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return url
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until(condition, seconds: float, what: str) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what} did not happen within {seconds} s")
+        time.sleep(0.2)
+
+
+@pytest.fixture
+def stack(tmp_path):
+    """A web process and a worker process sharing a fresh database and a private queue."""
+    env = {k: os.environ[k] for k in ("PATH", "HOME", "LANG") if k in os.environ} | {
+        "DJANGO_SETTINGS_MODULE": "portal.settings",
+        "DEBUG": "true",
+        "REDIS_URL": redis_url(),
+        "CELERY_QUEUE": f"test-{uuid.uuid4().hex}",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'portal.sqlite3'}",
+        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "EMAIL_FILE_PATH": str(tmp_path / "outbox"),
+    }
+
+    def manage(*args):
+        subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
+
+    manage("migrate", "--noinput")
+    manage(
+        "shell",
+        "-c",
+        "from portal.accounts.models import User;"
+        "User.objects.create_user('malee', 'malee@example.org', 'x')",
+    )
+    port = free_port()
+    processes = []
+    with (
+        open(tmp_path / "worker.log", "w") as worker_log,
+        open(tmp_path / "web.log", "w") as web_log,
+    ):
+        processes.append(
+            subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "celery",
+                    "-A",
+                    "portal",
+                    "worker",
+                    "-P",
+                    "solo",
+                    "--without-gossip",
+                    "--without-mingle",
+                    "-l",
+                    "info",
+                ],
+                cwd=ROOT,
+                env=env,
+                stdout=worker_log,
+                stderr=subprocess.STDOUT,
+            )
+        )
+        processes.append(
+            subprocess.Popen(
+                [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
+                cwd=ROOT,
+                env=env,
+                stdout=web_log,
+                stderr=subprocess.STDOUT,
+            )
+        )
+    try:
+        yield f"http://127.0.0.1:{port}", tmp_path
+    finally:
+        for process in processes:
+            process.terminate()
+            process.wait(timeout=30)
+
+
+def test_password_reset_mail_is_sent_by_the_worker_not_the_web_process(stack):
+    base, folder = stack
+    opener = urllib.request.build_opener(
+        urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+    )
+
+    def web_is_up():
+        try:
+            return opener.open(f"{base}/healthz", timeout=2).status == 200
+        except OSError:
+            return False
+
+    wait_until(web_is_up, 60, "the web process answering")
+    form = opener.open(f"{base}/accounts/password/reset/").read().decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form)[1]
+    data = urllib.parse.urlencode({"email": "malee@example.org", "csrfmiddlewaretoken": token})
+    with opener.open(f"{base}/accounts/password/reset/", data.encode()) as response:
+        assert response.url.endswith("/accounts/password/reset/sent/")
+
+    outbox = folder / "outbox"
+    try:
+        wait_until(lambda: outbox.exists() and any(outbox.iterdir()), 60, "the mail")
+    except AssertionError as error:
+        raise AssertionError(f"{error}\n{(folder / 'worker.log').read_text()}") from None
+    [message] = outbox.iterdir()
+    assert "To: malee@example.org" in message.read_text()
+    assert "/accounts/password/reset/" in message.read_text()
+    worker_log = (folder / "worker.log").read_text()
+    assert "Task portal.accounts.tasks.send_email" in worker_log and "succeeded" in worker_log

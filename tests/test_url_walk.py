@@ -1,0 +1,132 @@
+"""Walks every URL pattern of the portal: nothing is reachable that should not be."""
+
+import re
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.factories import (
+    MemberFactory,
+    SecretariatFactory,
+    TermsOfReferenceFactory,
+    WorkingGroupFactory,
+    participant,
+)
+
+pytestmark = pytest.mark.django_db
+
+# Pages anyone may open without signing in.
+PUBLIC = {
+    "login",
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
+    "healthz",
+}
+# Pages that act only on POST.
+POST_ONLY = {"logout"}
+
+
+def named_patterns(resolver=None, prefix=""):
+    """(name, pattern) of every named URL outside the admin, which has its own gate."""
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            if entry.app_name == "admin":
+                continue
+            yield from named_patterns(entry, prefix + str(entry.pattern))
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield entry.name, prefix + str(entry.pattern)
+
+
+@pytest.fixture
+def world():
+    """A visible group, a hidden group and a clearance group, each with everything inside."""
+    objects = {}
+    for key, clearance in [("own", False), ("other", False), ("cleared", True)]:
+        group = WorkingGroupFactory(clearance_required=clearance)
+        objects[key] = {
+            "group": group,
+            "tor": TermsOfReferenceFactory(group=group),
+            "member": MemberFactory(),
+        }
+    return objects
+
+
+def kwargs_for(pattern: str, things: dict) -> dict:
+    """URL arguments that point at the objects of one group."""
+    values = {
+        "slug": things["group"].slug,
+        "version": things["tor"].version,
+        "uidb64": "MQ",
+        "token": "set-password",
+    }
+    if pattern.startswith("members/"):
+        values["slug"] = things["member"].slug
+    names = re.findall(r"<(?:\w+:)?(\w+)>", pattern)
+    return {name: values[name] for name in names}
+
+
+def test_every_pattern_is_known_to_this_walk():
+    names = {name for name, _ in named_patterns()}
+    assert "group_detail" in names and "member_list" in names
+    # A new pattern must decide here whether it is public.
+    assert names >= PUBLIC and names >= POST_ONLY
+
+
+def test_anonymous_visitor_is_sent_to_sign_in_everywhere_but_public_pages(client, world):
+    for name, pattern in named_patterns():
+        url = reverse(name, kwargs=kwargs_for(pattern, world["own"]))
+        response = client.post(url) if name in POST_ONLY else client.get(url)
+        if name in PUBLIC:
+            assert response.status_code in (200, 302), url
+            if response.status_code == 302:
+                assert not response.url.startswith(reverse("login")), url
+        elif name not in POST_ONLY:
+            assert response.status_code == 302, url
+            assert response.url.startswith(reverse("login") + "?next="), url
+
+
+def test_group_pages_of_another_group_and_of_a_clearance_group_answer_404(client, world):
+    person = participant(world["own"]["group"])
+    participant(
+        world["cleared"]["group"], member=person.affiliation, username="x-" + person.username
+    )
+    client.force_login(person)
+    checked = 0
+    for name, pattern in named_patterns():
+        if not pattern.startswith("groups/<"):
+            continue
+        own = client.get(reverse(name, kwargs=kwargs_for(pattern, world["own"])))
+        assert own.status_code == 200, name
+        for hidden in ("other", "cleared"):
+            url = reverse(name, kwargs=kwargs_for(pattern, world[hidden]))
+            assert client.get(url).status_code == 404, url
+        checked += 1
+    assert checked >= 2
+
+
+def test_secretariat_opens_every_signed_in_page(client, world):
+    client.force_login(SecretariatFactory())
+    for name, pattern in named_patterns():
+        if name in PUBLIC | POST_ONLY:
+            continue
+        url = reverse(name, kwargs=kwargs_for(pattern, world["cleared"]))
+        assert client.get(url).status_code == 200, url
+
+
+def test_back_office_is_for_the_secretariat_only(client, world):
+    expert = participant(world["own"]["group"], is_staff=True)
+    client.force_login(expert)
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 302 and "/admin/login/" in response.url
+    client.force_login(SecretariatFactory())
+    for url in [
+        reverse("admin:index"),
+        reverse("admin:groups_workinggroup_changelist"),
+        reverse("admin:groups_workinggroup_history", args=[world["own"]["group"].pk]),
+        reverse("admin:accounts_user_changelist"),
+        reverse("admin:meetings_meeting_changelist"),
+    ]:
+        assert client.get(url).status_code == 200, url
