@@ -83,12 +83,3 @@ class Meeting(models.Model):
     def local_start(self):
         """The start in the meeting's own time zone."""
         return self.starts_at.astimezone(self.zone)
-
-    @property
-    def local_end(self):
-        return self.ends_at.astimezone(self.zone)
-
-    @property
-    def holder(self) -> str:
-        """Who holds the meeting: a group's short name or a body's name."""
-        return str(self.group) if self.group_id else self.get_body_display()
