@@ -39,6 +39,7 @@ def with_current_co_chairs(groups: QuerySet[WorkingGroup]) -> QuerySet[WorkingGr
 class MemberParticipants:
     member: Member
     participations: list[Participation]
+    holds_co_chair_term: bool = False
 
 
 @dataclass
@@ -73,6 +74,9 @@ def group_page(group: WorkingGroup) -> GroupPage:
     terms = list(
         current_co_chair_terms().filter(group=group).select_related("member").order_by("seat")
     )
+    for term in terms:
+        if term.member_id in by_member:
+            by_member[term.member_id].holds_co_chair_term = True
     proposed_by = list(group.proposed_by.all())
     return GroupPage(group, current, versions, list(by_member.values()), terms, proposed_by)
 

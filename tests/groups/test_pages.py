@@ -37,6 +37,10 @@ def test_group_page_shows_purpose_tor_co_chairs_and_participants(client, group):
     assert "Review draft" in page and "As endorsed in 2014" in page
     assert chair.affiliation.name in page.split("Current co-chairs")[1].split("</section>")[0]
     assert "Grace Whitfield" in page and "Somchai Rattanakul" in page
+    participants = page.split("Participants by member")[-1]
+    chair_row = participants.split(chair.affiliation.name)[1].split("</th>")[0]
+    expert_row = participants.split(expert.affiliation.name)[1].split("</th>")[0]
+    assert "Co-chair" in chair_row and "Co-chair" not in expert_row
 
 
 def test_group_page_hides_ended_participations(client, group):

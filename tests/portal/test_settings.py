@@ -1,30 +1,10 @@
-import os
 import secrets
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from portal.env import envbool, envint, envlist
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def manage(*args, **env):
-    """Run manage.py with the production settings module and the given environment."""
-    # Only what a shell passes; the test settings have put their own values in os.environ.
-    clean = {k: os.environ[k] for k in ("PATH", "HOME", "LANG") if k in os.environ}
-    clean.update(DJANGO_SETTINGS_MODULE="portal.settings", **env)
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=clean,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+from tests.processes import ROOT, manage
 
 
 def production_env(tmp_path):

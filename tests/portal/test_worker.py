@@ -10,11 +10,10 @@ import time
 import urllib.parse
 import urllib.request
 import uuid
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.processes import ROOT, manage, shell_env
 
 
 def redis_url() -> str:
@@ -48,8 +47,7 @@ def wait_until(condition, seconds: float, what: str) -> None:
 @pytest.fixture
 def stack(tmp_path):
     """A web process and a worker process sharing a fresh database and a private queue."""
-    env = {k: os.environ[k] for k in ("PATH", "HOME", "LANG") if k in os.environ} | {
-        "DJANGO_SETTINGS_MODULE": "portal.settings",
+    env = {
         "DEBUG": "true",
         "REDIS_URL": redis_url(),
         "CELERY_QUEUE": f"test-{uuid.uuid4().hex}",
@@ -57,24 +55,17 @@ def stack(tmp_path):
         "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
         "EMAIL_FILE_PATH": str(tmp_path / "outbox"),
     }
-
-    def manage(*args):
-        subprocess.run(
-            [sys.executable, "manage.py", *args],
-            cwd=ROOT,
-            env=env,
-            check=True,
-            capture_output=True,
-            timeout=120,
-        )
-
-    manage("migrate", "--noinput")
-    manage(
-        "shell",
-        "-c",
-        "from portal.accounts.models import User;"
-        "User.objects.create_user('malee', 'malee@example.org', 'x')",
-    )
+    for command in [
+        ("migrate", "--noinput"),
+        (
+            "shell",
+            "-c",
+            "from portal.accounts.models import User;"
+            "User.objects.create_user('malee', 'malee@example.org', 'x')",
+        ),
+    ]:
+        result = manage(*command, **env)
+        assert result.returncode == 0, result.stderr
     port = free_port()
     processes = []
     with (
@@ -98,7 +89,7 @@ def stack(tmp_path):
                     "info",
                 ],
                 cwd=ROOT,
-                env=env,
+                env=shell_env(**env),
                 stdout=worker_log,
                 stderr=subprocess.STDOUT,
             )
@@ -107,7 +98,7 @@ def stack(tmp_path):
             subprocess.Popen(
                 [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
                 cwd=ROOT,
-                env=env,
+                env=shell_env(**env),
                 stdout=web_log,
                 stderr=subprocess.STDOUT,
             )
