@@ -6,10 +6,14 @@ from portal.admin import SecretariatAdmin
 
 @admin.register(Member)
 class MemberAdmin(SecretariatAdmin):
-    list_display = ["name", "short_name", "kind", "country", "is_ahg_member", "is_observer"]
-    list_filter = ["kind", "is_ahg_member", "is_observer"]
+    list_display = ["name", "short_name", "kind", "country", "ahg_member", "is_observer"]
+    list_filter = ["kind", ("ahg_joined_on", admin.EmptyFieldListFilter), "is_observer"]
     search_fields = ["name", "short_name"]
     prepopulated_fields = {"slug": ["name"]}
+
+    @admin.display(boolean=True, description="AHG member today")
+    def ahg_member(self, obj):
+        return obj.is_ahg_member
 
 
 class TermsOfReferenceInline(admin.StackedInline):

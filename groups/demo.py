@@ -7,8 +7,9 @@ from meetings.models import Meeting
 from portal.demo import set_many, upsert
 
 # Ad Hoc Group members that attended the Sixth AHG Senior Officials Meeting (1 June 2012),
-# UNODC attending that meeting as an observer and counted among the AHG's
-# organisations today; other Bali Process members; and observers.
+# other Bali Process members (UNODC attended that meeting as an observer), and observers.
+# The Ad Hoc Group was set up by the Third Bali Process Ministerial Conference in April 2009.
+AHG_ESTABLISHED = datetime.date(2009, 4, 15)
 STATES = [
     # name, slug, ISO 3166, AHG member
     ("Afghanistan", "afghanistan", "AF", True),
@@ -36,7 +37,7 @@ ORGANISATIONS = [
     # name, short name, slug, AHG member
     ("International Organization for Migration", "IOM", "iom", True),
     ("Office of the United Nations High Commissioner for Refugees", "UNHCR", "unhcr", True),
-    ("United Nations Office on Drugs and Crime", "UNODC", "unodc", True),
+    ("United Nations Office on Drugs and Crime", "UNODC", "unodc", False),
 ]
 OBSERVER_STATES = [("Canada", "canada", "CA")]
 
@@ -50,7 +51,7 @@ def load_members() -> dict[str, Member]:
             name=name,
             kind=Member.Kind.STATE,
             country=code,
-            is_ahg_member=ahg,
+            ahg_joined_on=AHG_ESTABLISHED if ahg else None,
             is_observer=False,
         )
     for name, short, slug, ahg in ORGANISATIONS:
@@ -61,7 +62,7 @@ def load_members() -> dict[str, Member]:
             short_name=short,
             kind=Member.Kind.ORGANISATION,
             country="",
-            is_ahg_member=ahg,
+            ahg_joined_on=AHG_ESTABLISHED if ahg else None,
             is_observer=False,
         )
     for name, slug, code in OBSERVER_STATES:
@@ -71,7 +72,7 @@ def load_members() -> dict[str, Member]:
             name=name,
             kind=Member.Kind.STATE,
             country=code,
-            is_ahg_member=False,
+            ahg_joined_on=None,
             is_observer=True,
         )
     return members

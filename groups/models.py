@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
@@ -24,11 +25,13 @@ class Member(models.Model):
     country = CountryField(
         "ISO 3166 country", blank=True, help_text="Required for a state, empty for an organisation."
     )
-    is_ahg_member = models.BooleanField(
-        "Ad Hoc Group member",
-        default=False,
-        help_text="Only Ad Hoc Group members may co-chair a working group.",
+    ahg_joined_on = models.DateField(
+        "Ad Hoc Group member since",
+        null=True,
+        blank=True,
+        help_text="Empty for a member outside the Ad Hoc Group. Only its members may co-chair.",
     )
+    ahg_left_on = models.DateField("left the Ad Hoc Group on", null=True, blank=True)
     is_observer = models.BooleanField(
         "Bali Process observer",
         default=False,
@@ -50,13 +53,32 @@ class Member(models.Model):
             ),
             models.CheckConstraint(
                 name="member_observer_not_ahg",
-                condition=~(Q(is_observer=True) & Q(is_ahg_member=True)),
+                condition=~(Q(is_observer=True) & Q(ahg_joined_on__isnull=False)),
                 violation_error_message="An observer cannot be an Ad Hoc Group member.",
+            ),
+            models.CheckConstraint(
+                name="member_leaves_ahg_after_joining",
+                condition=Q(ahg_left_on__isnull=True)
+                | Q(ahg_joined_on__isnull=False, ahg_left_on__gte=models.F("ahg_joined_on")),
+                violation_error_message="A member leaves the Ad Hoc Group after joining it.",
             ),
         ]
 
     def __str__(self):
         return self.short_name or self.name
+
+    def is_ahg_member_on(self, day: datetime.date) -> bool:
+        """True when the member belonged to the Ad Hoc Group on that day."""
+        return (
+            self.ahg_joined_on is not None
+            and self.ahg_joined_on <= day
+            and (self.ahg_left_on is None or self.ahg_left_on >= day)
+        )
+
+    @property
+    def is_ahg_member(self) -> bool:
+        """Belongs to the Ad Hoc Group today."""
+        return self.is_ahg_member_on(timezone.localdate())
 
     @property
     def display_name(self) -> str:
@@ -94,6 +116,11 @@ class WorkingGroup(models.Model):
     )
     chatham_house_default = models.BooleanField(
         "meetings under the Chatham House Rule by default", default=True
+    )
+    co_chair_max_years = models.PositiveSmallIntegerField(
+        "longest co-chair tenure (years)",
+        default=2,
+        help_text="From the Terms of Reference; longer only by a recorded agreement.",
     )
     proposed_by = models.ManyToManyField(Member, blank=True, related_name="proposed_groups")
 
@@ -235,7 +262,22 @@ class CoChairTerm(models.Model):
         null=True,
         blank=True,
         related_name="co_chair_decisions",
-        help_text="The Senior Officials Meeting that decided the term.",
+        help_text="The AHG Senior Officials Meeting that decided the term.",
+    )
+    extension_agreed_by = models.CharField(
+        "extension agreed by",
+        max_length=300,
+        blank=True,
+        help_text="Who agreed that the member may co-chair beyond the maximum tenure.",
+    )
+    extension_agreed_on = models.DateField("extension agreed on", null=True, blank=True)
+    extension_agreed_at = models.ForeignKey(
+        "meetings.Meeting",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="co_chair_extensions",
+        verbose_name="extension agreed at",
     )
 
     history = HistoricalRecords()
@@ -248,7 +290,22 @@ class CoChairTerm(models.Model):
                 condition=Q(planned_end_on__gte=models.F("starts_on"))
                 & (Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("starts_on"))),
                 violation_error_message="A co-chair term cannot end before it starts.",
-            )
+            ),
+            models.CheckConstraint(
+                name="term_extension_complete",
+                condition=Q(
+                    extension_agreed_by="",
+                    extension_agreed_on__isnull=True,
+                    extension_agreed_at__isnull=True,
+                )
+                | (
+                    ~Q(extension_agreed_by="")
+                    & Q(extension_agreed_on__isnull=False, extension_agreed_at__isnull=False)
+                ),
+                violation_error_message=(
+                    "An extension agreement records who agreed, when and at which meeting."
+                ),
+            ),
         ]
 
     def __str__(self):
@@ -258,3 +315,66 @@ class CoChairTerm(models.Model):
     def ends_on(self) -> datetime.date:
         """The last day of the term: the actual end when recorded, else the planned one."""
         return self.ended_on or self.planned_end_on
+
+    @property
+    def has_extension_agreement(self) -> bool:
+        return bool(
+            self.extension_agreed_by and self.extension_agreed_on and self.extension_agreed_at_id
+        )
+
+    def runs_on(self, day: datetime.date) -> bool:
+        return self.starts_on <= day <= self.ends_on
+
+
+class Nomination(models.Model):
+    """A member's nomination for a co-chair seat, made at a group's annual meeting."""
+
+    class Outcome(models.TextChoices):
+        PENDING = "pending", "Pending"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Not selected"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    group = models.ForeignKey(WorkingGroup, on_delete=models.CASCADE, related_name="nominations")
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="nominations")
+    nominated_at = models.ForeignKey(
+        "meetings.Meeting",
+        on_delete=models.PROTECT,
+        related_name="nominations",
+        help_text="The annual meeting of the group at which the nomination was made.",
+    )
+    seat = models.PositiveSmallIntegerField(
+        choices=CoChairTerm.Seat.choices,
+        null=True,
+        blank=True,
+        help_text="The seat it is for, when known.",
+    )
+    for_term_from = models.DateField(
+        "for the term starting", help_text="When the term the nomination is for would start."
+    )
+    outcome = models.CharField(max_length=20, choices=Outcome.choices, default=Outcome.PENDING)
+    term = models.OneToOneField(
+        CoChairTerm,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="nomination",
+        help_text="The term decided from this nomination.",
+    )
+    note = models.CharField(max_length=300, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["group", "for_term_from", "member__name"]
+        constraints = [
+            models.CheckConstraint(
+                name="nomination_accepted_has_term",
+                condition=Q(outcome="accepted", term__isnull=False)
+                | (~Q(outcome="accepted") & Q(term__isnull=True)),
+                violation_error_message="An accepted nomination points at the term it became.",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.member} nominated to co-chair {self.group} from {self.for_term_from}"

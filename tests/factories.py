@@ -18,7 +18,7 @@ class MemberFactory(factory.django.DjangoModelFactory):
     slug = factory.Sequence(lambda n: f"state-{n}")
     kind = Member.Kind.STATE
     country = factory.Iterator(["AU", "ID", "TH", "NZ", "LK", "MY", "PH", "VN"])
-    is_ahg_member = True
+    ahg_joined_on = datetime.date(2009, 4, 15)
 
 
 class WorkingGroupFactory(factory.django.DjangoModelFactory):

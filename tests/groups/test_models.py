@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
     [
         {"kind": Member.Kind.STATE, "country": ""},
         {"kind": Member.Kind.ORGANISATION, "country": "TH"},
-        {"is_observer": True, "is_ahg_member": True},
+        {"is_observer": True, "ahg_joined_on": datetime.date(2010, 1, 1)},
     ],
     ids=["state-without-country", "organisation-with-country", "observer-in-ahg"],
 )

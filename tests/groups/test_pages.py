@@ -97,9 +97,9 @@ def test_secretariat_home_flags_groups_past_review_and_without_recent_meetings(c
 
 
 def test_member_list_separates_ahg_members_other_members_and_observers(client):
-    MemberFactory(name="Australia", is_ahg_member=True)
-    MemberFactory(name="Japan", is_ahg_member=False)
-    MemberFactory(name="Canada", is_ahg_member=False, is_observer=True)
+    MemberFactory(name="Australia")
+    MemberFactory(name="Japan", ahg_joined_on=None)
+    MemberFactory(name="Canada", ahg_joined_on=None, is_observer=True)
     client.force_login(UserFactory())
     page = client.get(reverse("member_list")).content.decode()
     ahg, rest = page.split("<caption>Other Bali Process members")
