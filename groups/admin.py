@@ -1,6 +1,15 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 
-from groups.models import CoChairTerm, Member, Participation, TermsOfReference, WorkingGroup
+from groups import services
+from groups.forms import RosterCheckedTermForm
+from groups.models import (
+    CoChairTerm,
+    Member,
+    Nomination,
+    Participation,
+    TermsOfReference,
+    WorkingGroup,
+)
 from portal.admin import SecretariatAdmin
 
 
@@ -45,8 +54,30 @@ class ParticipationAdmin(SecretariatAdmin):
     autocomplete_fields = ["person", "member"]
 
 
+class CoChairTermAdminForm(RosterCheckedTermForm):
+    class Meta:
+        model = CoChairTerm
+        fields = "__all__"
+
+
 @admin.register(CoChairTerm)
 class CoChairTermAdmin(SecretariatAdmin):
+    """Saved through the same roster checks as the portal's form."""
+
+    form = CoChairTermAdminForm
     list_display = ["group", "seat", "member", "starts_on", "planned_end_on", "ended_on"]
     list_filter = ["group", "seat"]
-    autocomplete_fields = ["member", "decided_at"]
+    search_fields = ["member__name", "group__short_name"]
+    autocomplete_fields = ["member", "decided_at", "extension_agreed_at"]
+
+    def save_model(self, request, obj, form, change):
+        warnings = services.term_save(obj)
+        for warning in warnings:
+            messages.warning(request, warning.message)
+
+
+@admin.register(Nomination)
+class NominationAdmin(SecretariatAdmin):
+    list_display = ["group", "member", "nominated_at", "for_term_from", "seat", "outcome"]
+    list_filter = ["group", "outcome"]
+    autocomplete_fields = ["member", "nominated_at", "term"]

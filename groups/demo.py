@@ -2,7 +2,7 @@
 
 import datetime
 
-from groups.models import CoChairTerm, Member, TermsOfReference, WorkingGroup
+from groups.models import CoChairTerm, Member, Nomination, TermsOfReference, WorkingGroup
 from meetings.models import Meeting
 from portal.demo import set_many, upsert
 
@@ -184,31 +184,53 @@ def load_terms_of_reference(groups: dict[str, WorkingGroup], som_2014: Meeting) 
 
 
 def load_co_chairs(
-    groups: dict[str, WorkingGroup], members: dict[str, Member], som_2014: Meeting
+    groups: dict[str, WorkingGroup], members: dict[str, Member], meetings: dict[str, Meeting]
 ) -> None:
-    """The first co-chairs named in each group's Terms of Reference."""
-    firsts = [
-        ("wg-tip", "australia", "indonesia", datetime.date(2014, 8, 6)),
-        ("wg-dcn", "new-zealand", "sri-lanka", datetime.date(2014, 9, 24)),
-    ]
-    for group_slug, first, second, start in firsts:
-        for seat, member_slug in [(1, first), (2, second)]:
-            upsert(
-                CoChairTerm,
-                {"group": groups[group_slug], "seat": seat, "starts_on": start},
-                member=members[member_slug],
-                planned_end_on=start.replace(year=start.year + 2) - datetime.timedelta(days=1),
-                decided_at=som_2014,
-            )
-    # WG-TIP's members agreed that Australia and Indonesia continue to co-chair; the
-    # continuation ends a year apart so that the seats rotate in turn from then on.
+    """The first co-chairs named in each group's Terms of Reference, and what followed."""
+    som_2014 = meetings["som-2014"]
+    # WG-TIP: Australia and Indonesia, as co-chairs of the Bali Process, continued by
+    # agreement of the members; their tenures end a year apart so that the seats
+    # rotate in turn from then on.
+    continued = {
+        "extension_agreed_by": "WG-TIP members, by consensus",
+        "extension_agreed_on": datetime.date(2016, 5, 18),
+        "extension_agreed_at": meetings["tip-second-2016"],
+    }
+    tip_start = datetime.date(2014, 8, 6)
     for seat, member_slug, end in [
         (1, "australia", datetime.date(2027, 8, 5)),
         (2, "indonesia", datetime.date(2028, 8, 5)),
     ]:
         upsert(
             CoChairTerm,
-            {"group": groups["wg-tip"], "seat": seat, "starts_on": datetime.date(2016, 8, 6)},
+            {"group": groups["wg-tip"], "seat": seat, "starts_on": tip_start},
             member=members[member_slug],
             planned_end_on=end,
+            decided_at=som_2014,
+            **continued,
         )
+    # WG-DCN: New Zealand and Sri Lanka for its first two-year term from the Roundtable.
+    dcn_start = datetime.date(2014, 9, 24)
+    for seat, member_slug in [(1, "new-zealand"), (2, "sri-lanka")]:
+        upsert(
+            CoChairTerm,
+            {"group": groups["wg-dcn"], "seat": seat, "starts_on": dcn_start},
+            member=members[member_slug],
+            planned_end_on=datetime.date(2016, 9, 23),
+            decided_at=som_2014,
+        )
+
+
+def load_nominations(
+    groups: dict[str, WorkingGroup], members: dict[str, Member], meetings: dict[str, Meeting]
+) -> None:
+    """The next WG-TIP rotation: Australia's seat, with Thailand's nomination pending."""
+    upsert(
+        Nomination,
+        {"group": groups["wg-tip"], "member": members["thailand"]},
+        nominated_at=meetings["tip-annual-2026"],
+        seat=1,
+        for_term_from=datetime.date(2027, 8, 6),
+        outcome=Nomination.Outcome.PENDING,
+        note="Nominated to follow Australia in seat 1.",
+    )

@@ -34,6 +34,16 @@ STAGGER_MONTHS = 6
 HORIZON_MONTHS = 12
 DAY = datetime.timedelta(days=1)
 
+LABELS = {
+    "not_ahg_member": "not an Ad Hoc Group member",
+    "same_member_twice": "member holds both seats",
+    "more_than_two": "more than two co-chairs",
+    "not_decided_at_som": "not decided at a SOM",
+    "term_too_long": "tenure too long",
+    "not_staggered": "seats change together",
+    "gap": "fewer than two co-chairs",
+}
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -47,6 +57,10 @@ class Problem:
     @property
     def is_error(self) -> bool:
         return self.severity == ERROR
+
+    @property
+    def label(self) -> str:
+        return LABELS[self.code]
 
     def involves(self, term: CoChairTerm) -> bool:
         return any(t is term for t in self.terms)
@@ -411,3 +425,19 @@ def next_rotation(
         ]
         candidates.append(Candidate(nomination, found))
     return Rotation(seat, outgoing, starts_on, candidates)
+
+
+# The form field beside which each error is shown.
+FIELD_OF_CODE = {
+    "not_ahg_member": "member",
+    "same_member_twice": "member",
+    "more_than_two": "starts_on",
+    "not_decided_at_som": "decided_at",
+    "term_too_long": "planned_end_on",
+}
+
+
+def problems_of(term: CoChairTerm, today: datetime.date | None = None) -> list[Problem]:
+    """The roster problems a new or edited term would take part in, among the stored terms."""
+    others = [t for t in load_terms(term.group) if term.pk is None or t.pk != term.pk]
+    return [p for p in check(term.group, [*others, term], today) if p.involves(term)]

@@ -7,7 +7,15 @@ from dataclasses import dataclass
 from django.db.models import Max, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from groups.models import CoChairTerm, Member, Participation, TermsOfReference, WorkingGroup
+from groups import roster, timeline
+from groups.models import (
+    CoChairTerm,
+    Member,
+    Nomination,
+    Participation,
+    TermsOfReference,
+    WorkingGroup,
+)
 
 # The Terms of Reference ask every group to meet at least once a year.
 MEETING_INTERVAL_DAYS = 365
@@ -99,16 +107,24 @@ def member_groups(member: Member, groups: QuerySet[WorkingGroup]) -> dict[Workin
 class GroupAlert:
     group: WorkingGroup
     message: str
+    # The page of the group where the secretariat deals with it.
+    page: str = "group_detail"
 
 
 def secretariat_alerts(on: datetime.date | None = None) -> list[GroupAlert]:
-    """Groups past their review date, and running groups that have not met for a year."""
+    """What needs the secretariat: reviews due, groups not met for a year, roster problems."""
     on = on or timezone.localdate()
     alerts = []
     running = WorkingGroup.objects.filter(
         status__in=[WorkingGroup.Status.ACTIVE, WorkingGroup.Status.UNDER_REVIEW]
     ).annotate(last_met=Max("meetings__starts_at", filter=Q(meetings__starts_at__date__lte=on)))
+    terms_by_group: dict[int, list[CoChairTerm]] = defaultdict(list)
+    for term in CoChairTerm.objects.filter(group__in=running).select_related(
+        "member", "decided_at", "extension_agreed_at"
+    ):
+        terms_by_group[term.group_id].append(term)
     for group in running:
+        alerts.extend(_roster_alerts(group, terms_by_group[group.pk], on))
         if group.review_is_due(on):
             alerts.append(GroupAlert(group, f"Review date {group.review_on:%-d %B %Y} has passed."))
         if group.last_met is None:
@@ -122,3 +138,78 @@ def secretariat_alerts(on: datetime.date | None = None) -> list[GroupAlert]:
                 )
             )
     return alerts
+
+
+@dataclass
+class TermRow:
+    term: CoChairTerm
+    state: str
+    problems: list[roster.Problem]
+    successor: CoChairTerm | None
+
+
+@dataclass
+class RosterPage:
+    group: WorkingGroup
+    rows: list[TermRow]
+    problems: list[roster.Problem]
+    timeline: timeline.Timeline | None
+    rotation: roster.Rotation
+    nominations: list[Nomination]
+
+    @property
+    def errors(self) -> list[roster.Problem]:
+        return [p for p in self.problems if p.is_error]
+
+    @property
+    def warnings(self) -> list[roster.Problem]:
+        return [p for p in self.problems if not p.is_error]
+
+
+def roster_page(group: WorkingGroup, today: datetime.date | None = None) -> RosterPage:
+    """The roster with its problems, timeline and next rotation, in two queries."""
+    today = today or timezone.localdate()
+    terms = roster.load_terms(group)
+    problems = roster.check(group, terms, today)
+    nominations = list(
+        group.nominations.select_related("member", "nominated_at", "term").order_by(
+            "-for_term_from", "member__name"
+        )
+    )
+    rows = [
+        TermRow(
+            term,
+            "past" if term.ends_on < today else "planned" if term.starts_on > today else "current",
+            [p for p in problems if p.involves(term)],
+            roster.successor(term, terms),
+        )
+        for term in sorted(terms, key=lambda t: (t.seat, t.starts_on))
+    ]
+    return RosterPage(
+        group,
+        rows,
+        problems,
+        timeline.build(terms, problems, today),
+        roster.next_rotation(group, terms, nominations, today),
+        nominations,
+    )
+
+
+def _roster_alerts(group: WorkingGroup, terms: list[CoChairTerm], on: datetime.date):
+    problems = roster.check(group, terms, on)
+    errors = sum(p.is_error for p in problems)
+    warnings = len(problems) - errors
+    if problems:
+        counts = [
+            f"{n} {word}{'' if n == 1 else 's'}"
+            for n, word in [(errors, "error"), (warnings, "warning")]
+            if n
+        ]
+        yield GroupAlert(group, f"The co-chair roster has {' and '.join(counts)}.", "roster")
+    for term in roster.ending_without_successor(terms, on):
+        yield GroupAlert(
+            group,
+            f"{term.member}'s co-chair term ({term.get_seat_display().lower()}) ends on "
+            f"{roster.fmt(term.ends_on)} with no successor on the roster.",
+            "roster",
+        )

@@ -1,7 +1,11 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
-from groups import selectors
+from groups import forms, roster, selectors, services
+from groups.models import CoChairTerm
 from portal import permissions
 
 
@@ -47,3 +51,101 @@ def member_detail(request, slug):
     member = permissions.get_member_for_user(request.user, slug)
     groups = selectors.member_groups(member, permissions.visible_groups(request.user))
     return render(request, "groups/member_detail.html", {"member": member, "groups": groups})
+
+
+@login_required
+def roster_detail(request, slug):
+    group = permissions.get_group_for_user(request.user, slug)
+    context = {
+        "page": selectors.roster_page(group),
+        "can_change": permissions.can_change_group(request.user, group),
+    }
+    return render(request, "groups/roster.html", context)
+
+
+def _saved_with_warnings(request, message, warnings):
+    messages.success(request, message)
+    for warning in warnings:
+        messages.warning(request, warning.message)
+
+
+@login_required
+def term_edit(request, slug, term_id=None):
+    if term_id is None:
+        group = permissions.get_group_for_user(request.user, slug, to_change=True)
+        term = CoChairTerm(group=group)
+    else:
+        term = permissions.get_term_for_user(request.user, slug, term_id, to_change=True)
+        group = term.group
+    form = forms.CoChairTermForm(request.POST or None, instance=term)
+    if request.method == "POST" and form.is_valid():
+        try:
+            warnings = services.term_save(form.instance)
+        except ValidationError as error:
+            forms.add_service_errors(form, error)
+        else:
+            _saved_with_warnings(request, f"Saved the co-chair term of {term.member}.", warnings)
+            return redirect("roster", group.slug)
+    return render(request, "groups/term_form.html", {"form": form, "group": group, "term": term})
+
+
+@login_required
+def nomination_create(request, slug):
+    group = permissions.get_group_for_user(request.user, slug, to_change=True)
+    form = forms.NominationForm(request.POST or None, group=group)
+    if request.method == "POST" and form.is_valid():
+        try:
+            nomination = services.nomination_record(group=group, **form.cleaned_data)
+        except ValidationError as error:
+            forms.add_service_errors(form, error)
+        else:
+            messages.success(request, f"Recorded the nomination of {nomination.member}.")
+            return redirect("roster", group.slug)
+    return render(request, "groups/nomination_form.html", {"form": form, "group": group})
+
+
+@login_required
+def nomination_decide(request, slug, nomination_id):
+    nomination = permissions.get_nomination_for_user(
+        request.user, slug, nomination_id, to_change=True
+    )
+    group = nomination.group
+    next_seat = roster.next_rotation(group, roster.load_terms(group), []).seat
+    initial = {
+        "seat": nomination.seat or next_seat,
+        "starts_on": nomination.for_term_from,
+        "planned_end_on": roster.last_day_of_tenure(
+            nomination.for_term_from, group.co_chair_max_years
+        ),
+    }
+    form = forms.NominationDecisionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            term, warnings = services.nomination_decide(nomination, **form.cleaned_data)
+        except ValidationError as error:
+            forms.add_service_errors(form, error)
+        else:
+            _saved_with_warnings(
+                request, f"{term.member} will co-chair from {roster.fmt(term.starts_on)}.", warnings
+            )
+            return redirect("roster", group.slug)
+    context = {"form": form, "group": group, "nomination": nomination}
+    return render(request, "groups/nomination_decide.html", context)
+
+
+@login_required
+@require_POST
+def nomination_close(request, slug, nomination_id):
+    nomination = permissions.get_nomination_for_user(
+        request.user, slug, nomination_id, to_change=True
+    )
+    try:
+        services.nomination_close(nomination, request.POST.get("outcome", ""))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            f"The nomination of {nomination.member} is {nomination.get_outcome_display().lower()}.",
+        )
+    return redirect("roster", nomination.group.slug)

@@ -64,4 +64,14 @@ def load_meetings(groups: dict[str, WorkingGroup]) -> dict[str, Meeting]:
             "",
             group=groups["wg-tip"],
         ),
+        # Not in the source documents: a recent annual meeting at which nominations
+        # for the next co-chair rotation were invited.
+        "tip-annual-2026": _meeting(
+            "WG-TIP annual meeting 2026",
+            Meeting.Kind.WORKING_GROUP,
+            datetime.date(2026, 9, 16),
+            "Asia/Bangkok",
+            "Bangkok, Thailand",
+            group=groups["wg-tip"],
+        ),
     }

@@ -14,7 +14,14 @@ when an object is missing and when it is hidden, so nothing reveals what exists.
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 
-from groups.models import Member, Participation, TermsOfReference, WorkingGroup
+from groups.models import (
+    CoChairTerm,
+    Member,
+    Nomination,
+    Participation,
+    TermsOfReference,
+    WorkingGroup,
+)
 from groups.selectors import current_co_chair_terms, current_participations
 
 # Participation roles that make a person part of the group (observers and guests do not).
@@ -85,7 +92,7 @@ def can_view_group(user, group: WorkingGroup) -> bool:
 
 
 def can_change_group(user, group: WorkingGroup) -> bool:
-    """Only the secretariat edits a group, its members and its Terms of Reference."""
+    """Only the secretariat edits a group: its Terms of Reference, participants and roster."""
     return is_secretariat(user)
 
 
@@ -94,12 +101,45 @@ def can_approve_for_group(user, group: WorkingGroup) -> bool:
     return not is_secretariat(user) and role_in_group(user, group) == Role.CO_CHAIR
 
 
-def get_group_for_user(user, slug: str) -> WorkingGroup:
-    """The group, or 404 when it does not exist or is hidden from this person."""
+def get_group_for_user(user, slug: str, *, to_change: bool = False) -> WorkingGroup:
+    """The group, or 404 when it does not exist, is hidden, or (to change) is not theirs to edit.
+
+    A person who may read but not change gets 404 on change pages too: a form they cannot
+    use is as good as missing.
+    """
     try:
-        return visible_groups(user).get(slug=slug)
+        group = visible_groups(user).get(slug=slug)
     except WorkingGroup.DoesNotExist:
         raise Http404("No such working group") from None
+    if to_change and not can_change_group(user, group):
+        raise Http404("No such page")
+    return group
+
+
+def get_term_for_user(user, slug: str, term_id: int, *, to_change: bool = False) -> CoChairTerm:
+    """A co-chair term of a visible group, or 404."""
+    group = get_group_for_user(user, slug, to_change=to_change)
+    try:
+        term = group.co_chair_terms.get(pk=term_id)
+    except CoChairTerm.DoesNotExist:
+        raise Http404("No such term") from None
+    term.group = group
+    return term
+
+
+def get_nomination_for_user(
+    user, slug: str, nomination_id: int, *, to_change: bool = False
+) -> Nomination:
+    """A nomination in a visible group, or 404."""
+    group = get_group_for_user(user, slug, to_change=to_change)
+    try:
+        nomination = group.nominations.select_related("member", "nominated_at").get(
+            pk=nomination_id
+        )
+    except Nomination.DoesNotExist:
+        raise Http404("No such nomination") from None
+    nomination.group = group
+    return nomination
 
 
 def get_member_for_user(user, slug: str) -> Member:

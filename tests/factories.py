@@ -5,7 +5,14 @@ import datetime
 import factory
 from django.utils import timezone
 
-from groups.models import CoChairTerm, Member, Participation, TermsOfReference, WorkingGroup
+from groups.models import (
+    CoChairTerm,
+    Member,
+    Nomination,
+    Participation,
+    TermsOfReference,
+    WorkingGroup,
+)
 from meetings.models import Meeting
 from portal.accounts.models import User
 
@@ -110,3 +117,17 @@ def co_chair(group, **user_fields):
     member = MemberFactory()
     CoChairTermFactory(group=group, member=member)
     return participant(group, role=Participation.Role.FOCAL_POINT, member=member, **user_fields)
+
+
+class NominationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Nomination
+
+    group = factory.SubFactory(WorkingGroupFactory)
+    member = factory.SubFactory(MemberFactory)
+    nominated_at = factory.LazyAttribute(
+        lambda n: MeetingFactory(kind=Meeting.Kind.WORKING_GROUP, group=n.group, body="")
+    )
+    for_term_from = factory.LazyFunction(
+        lambda: timezone.localdate() + datetime.timedelta(days=200)
+    )

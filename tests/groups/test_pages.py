@@ -136,8 +136,9 @@ def test_list_pages_query_counts_do_not_grow(client, django_assert_max_num_queri
     tor = TermsOfReferenceFactory(group=group)
     for person in [SecretariatFactory(), expert]:
         client.force_login(person)
-        for name in ["home", "group_list", "member_list", "profile"]:
-            with django_assert_max_num_queries(5):
+        # The secretariat's home also reads every co-chair term, in one query.
+        for name, limit in [("home", 6), ("group_list", 5), ("member_list", 5), ("profile", 5)]:
+            with django_assert_max_num_queries(limit):
                 assert client.get(reverse(name)).status_code == 200
         for url in [
             reverse("member_detail", args=[expert.affiliation.slug]),

@@ -91,3 +91,24 @@ def test_each_demo_login_sees_what_its_role_should(demo, username, groups, role_
     assert set(permissions.visible_groups(person).values_list("short_name", flat=True)) == groups
     tip = WorkingGroup.objects.get(short_name="WG-TIP")
     assert permissions.role_in_group(person, tip) == role_in_tip
+
+
+def test_demo_rosters_show_no_error_and_tell_the_true_story(demo):
+    from groups import roster
+
+    tip = WorkingGroup.objects.get(short_name="WG-TIP")
+    dcn = WorkingGroup.objects.get(short_name="WG-DCN")
+    for group in (tip, dcn):
+        assert [p.message for p in roster.check(group) if p.is_error] == []
+    tip_terms = roster.load_terms(tip)
+    assert {t.member.name for t in tip_terms} == {"Australia", "Indonesia"}
+    assert all(t.has_extension_agreement and t.decided_at.kind == "som" for t in tip_terms)
+    dcn_terms = roster.load_terms(dcn)
+    assert {(t.member.name, t.starts_on) for t in dcn_terms} == {
+        ("New Zealand", datetime.date(2014, 9, 24)),
+        ("Sri Lanka", datetime.date(2014, 9, 24)),
+    }
+    rotation = roster.next_rotation(tip, tip_terms, list(tip.nominations.all()))
+    assert rotation.seat == 1 and rotation.starts_on == datetime.date(2027, 8, 6)
+    [candidate] = rotation.candidates
+    assert candidate.nomination.member.name == "Thailand" and candidate.eligible
