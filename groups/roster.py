@@ -303,7 +303,8 @@ def _gap(terms, today) -> list[Problem]:
                 WARNING,
                 f"From {fmt(first)} to {fmt(last)} the group has {who}; "
                 "the roster should always name two co-chairs.",
-                tuple(running),
+                # A gap belongs to the period, not to the terms that still run in it.
+                (),
                 first,
                 last,
             )
@@ -438,6 +439,13 @@ FIELD_OF_CODE = {
 
 
 def problems_of(term: CoChairTerm, today: datetime.date | None = None) -> list[Problem]:
-    """The roster problems a new or edited term would take part in, among the stored terms."""
-    others = [t for t in load_terms(term.group) if term.pk is None or t.pk != term.pk]
-    return [p for p in check(term.group, [*others, term], today) if p.involves(term)]
+    """The problems a new or edited term brings to the stored roster: those it takes part
+    in, and those (such as a gap) that the roster would not have without the change."""
+    stored = load_terms(term.group)
+    others = [t for t in stored if term.pk is None or t.pk != term.pk]
+    before = {p.message for p in check(term.group, stored, today)}
+    return [
+        p
+        for p in check(term.group, [*others, term], today)
+        if p.involves(term) or p.message not in before
+    ]

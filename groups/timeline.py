@@ -63,7 +63,7 @@ def build(
     row_y = {seat: TOP + i * (ROW_HEIGHT + ROW_GAP) for i, seat in enumerate(seats.values)}
     rows = [(row_y[seat] + ROW_HEIGHT / 2 + 5, label) for seat, label in seats.choices]
     problem_row = TOP + len(row_y) * (ROW_HEIGHT + ROW_GAP)
-    rows.append((problem_row + ROW_HEIGHT / 2 + 5, "Cover"))
+    rows.append((problem_row + ROW_HEIGHT / 2 + 5, "Checks"))
 
     bars = []
     for term in terms:
@@ -116,4 +116,4 @@ def build(
     ]
     today_x = x(today) if start <= today <= end else None
     chart_bottom = problem_row + ROW_HEIGHT
-    return Timeline(WIDTH, int(chart_bottom + 8), rows, bars, ticks, today_x, chart_bottom)
+    return Timeline(WIDTH, int(chart_bottom + 22), rows, bars, ticks, today_x, chart_bottom)
