@@ -6,7 +6,7 @@ from portal.admin import SecretariatAdmin
 
 @admin.register(Meeting)
 class MeetingAdmin(SecretariatAdmin):
-    list_display = ["title", "kind", "starts_at", "location", "group", "body"]
+    list_display = ["title", "kind", "status", "starts_at", "city", "group", "body"]
     list_filter = ["kind", "group", "body"]
-    search_fields = ["title", "location"]
+    search_fields = ["title", "city", "venue"]
     date_hierarchy = "starts_at"

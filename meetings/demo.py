@@ -7,7 +7,8 @@ from meetings.models import Meeting
 from portal.demo import local, upsert
 
 
-def _meeting(title, kind, day, zone, location, *, group=None, body="", last_day=None):
+def _meeting(title, kind, day, zone, place, *, group=None, body="", last_day=None):
+    city, _, country = place.partition(", ")
     return upsert(
         Meeting,
         {"title": title},
@@ -17,7 +18,11 @@ def _meeting(title, kind, day, zone, location, *, group=None, body="", last_day=
         starts_at=local(day, 9, zone),
         ends_at=local(last_day or day, 17, zone),
         time_zone=zone,
-        location=location,
+        city=city,
+        country={"Indonesia": "ID", "Thailand": "TH"}.get(country, ""),
+        status=Meeting.Status.HELD if day < datetime.date(2026, 11, 1) else Meeting.Status.PLANNED,
+        chatham_house=group.chatham_house_default if group else False,
+        agenda_published_at=local(day, 8, zone) - datetime.timedelta(days=14),
     )
 
 

@@ -1,8 +1,10 @@
 import zoneinfo
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 
@@ -24,6 +26,12 @@ class Meeting(models.Model):
         FORUM = "forum", "Forum"
         SYMPOSIUM = "symposium", "Symposium"
         ROUNDTABLE = "roundtable", "Roundtable"
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", "Planned"
+        CONFIRMED = "confirmed", "Confirmed"
+        HELD = "held", "Held"
+        CANCELLED = "cancelled", "Cancelled"
 
     class Body(models.TextChoices):
         AD_HOC_GROUP = "ahg", "Ad Hoc Group"
@@ -52,7 +60,34 @@ class Meeting(models.Model):
     time_zone = models.CharField(
         max_length=64, default="Asia/Bangkok", validators=[validate_time_zone]
     )
-    location = models.CharField(max_length=200, blank=True, help_text="City and country.")
+    venue = models.CharField(max_length=200, blank=True)
+    city = models.CharField(max_length=100, blank=True)
+    country = CountryField(blank=True)
+    objectives = models.TextField(blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PLANNED)
+    back_to_back_with = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The meeting this one is held back to back with, at the same place.",
+    )
+    chatham_house = models.BooleanField(
+        "under the Chatham House Rule",
+        default=True,
+        help_text="Outputs never attribute a statement to a speaker or their affiliation.",
+    )
+    participants_total = models.PositiveIntegerField(
+        null=True, blank=True, help_text="For large events whose attendance is not recorded."
+    )
+    member_countries_total = models.PositiveIntegerField(
+        "member countries represented", null=True, blank=True
+    )
+    organisations_total = models.PositiveIntegerField(
+        "international organisations represented", null=True, blank=True
+    )
+    agenda_published_at = models.DateTimeField(null=True, blank=True)
 
     history = HistoricalRecords()
 
@@ -76,6 +111,21 @@ class Meeting(models.Model):
         return f"{self.title} ({self.local_start:%d %b %Y})"
 
     @property
+    def location(self) -> str:
+        """Venue, city and country, as far as they are known."""
+        parts = [self.venue, self.city, self.country.name if self.country else ""]
+        return ", ".join(p for p in parts if p)
+
+    @property
+    def clearance_required(self) -> bool:
+        """A meeting of a clearance group is open only to cleared people."""
+        return bool(self.group_id and self.group.clearance_required)
+
+    @property
+    def agenda_is_published(self) -> bool:
+        return self.agenda_published_at is not None
+
+    @property
     def zone(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.time_zone)
 
@@ -83,3 +133,226 @@ class Meeting(models.Model):
     def local_start(self):
         """The start in the meeting's own time zone."""
         return self.starts_at.astimezone(self.zone)
+
+
+class AgendaItem(models.Model):
+    """One item of a meeting's agenda; times follow from the order unless fixed."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda_items")
+    position = models.PositiveIntegerField()
+    title = models.CharField(max_length=300)
+    description = models.TextField(blank=True)
+    duration_minutes = models.PositiveSmallIntegerField(default=30)
+    fixed_start_at = models.DateTimeField(
+        null=True, blank=True, help_text="Only for an item that must start at a set time."
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["meeting", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "position"], name="agenda_position_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.position}. {self.title}"
+
+
+class Speaker(models.Model):
+    """Who speaks to an agenda item: a person of the portal, or a name and affiliation."""
+
+    item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="speakers")
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    name = models.CharField(max_length=200, blank=True)
+    affiliation = models.CharField(max_length=200, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["item", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                name="speaker_person_or_name",
+                condition=Q(person__isnull=False) | ~Q(name=""),
+                violation_error_message="A speaker is a person of the portal or a name.",
+            )
+        ]
+
+    def __str__(self):
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return str(self.person) if self.person_id else self.name
+
+
+class Document(models.Model):
+    """A paper or document of a meeting, with its versions; readable by access level."""
+
+    class Access(models.TextChoices):
+        PUBLIC = "public", "Public"
+        PARTICIPANTS = "participants", "Group participants"
+        CLEARED = "cleared", "Cleared participants"
+        SECRETARIAT = "secretariat", "Secretariat only"
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="documents")
+    agenda_item = models.ForeignKey(
+        AgendaItem, on_delete=models.SET_NULL, null=True, blank=True, related_name="documents"
+    )
+    title = models.CharField(max_length=300)
+    access = models.CharField(max_length=20, choices=Access.choices, default=Access.PARTICIPANTS)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["meeting", "title"]
+
+    def __str__(self):
+        return self.title
+
+
+def document_upload_path(version: "DocumentVersion", filename: str) -> str:
+    # The stored name never comes from the uploader: only the checked extension does.
+    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return (
+        f"meetings/{version.document.meeting_id}/{version.document_id}/v{version.number}.{suffix}"
+    )
+
+
+class DocumentVersion(models.Model):
+    """One uploaded file of a document; earlier versions stay readable."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    file = models.FileField(upload_to=document_upload_path, max_length=300)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["document", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "number"], name="document_version_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.document} v{self.number}"
+
+
+class Invitation(models.Model):
+    """An invitation of a member (answered by its focal point) or of a person."""
+
+    class Response(models.TextChoices):
+        PENDING = "pending", "Awaiting an answer"
+        ACCEPTED = "accepted", "Will attend"
+        DECLINED = "declined", "Will not attend"
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="invitations")
+    member = models.ForeignKey(
+        "groups.Member", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    as_observer = models.BooleanField("invited as observer", default=False)
+    response = models.CharField(max_length=20, choices=Response.choices, default=Response.PENDING)
+    responded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    responded_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["meeting", "as_observer", "member__name", "person__last_name"]
+        constraints = [
+            models.CheckConstraint(
+                name="invitation_member_or_person",
+                condition=Q(member__isnull=False) | Q(person__isnull=False),
+                violation_error_message="Invite a member or a person.",
+            ),
+            models.UniqueConstraint(
+                fields=["meeting", "member", "person"],
+                name="invitation_unique",
+                nulls_distinct=False,
+            ),
+        ]
+
+    def __str__(self):
+        return f"Invitation of {self.person or self.member} to {self.meeting}"
+
+
+class Attendance(models.Model):
+    """Who attended a meeting, recorded by the secretariat afterwards."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance")
+    member = models.ForeignKey("groups.Member", on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    as_observer = models.BooleanField(default=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["meeting", "as_observer", "member__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "member", "person"],
+                name="attendance_unique",
+                nulls_distinct=False,
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.person or self.member} at {self.meeting}"
+
+
+class Outcome(models.Model):
+    """What participants agreed, or a recommendation of the co-chairs, numbered."""
+
+    class Kind(models.TextChoices):
+        AGREED = "agreed", "Participants agreed"
+        RECOMMENDATION = "recommendation", "Co-chairs' recommendation"
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="outcomes")
+    number = models.PositiveIntegerField()
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.AGREED)
+    text = models.TextField()
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["meeting", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "number"], name="outcome_number_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.number}. {self.text[:60]}"
+
+
+class CalendarFeed(models.Model):
+    """A person's private calendar address; revoking it stops every copy of the link."""
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feeds"
+    )
+    token = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"Calendar feed of {self.person}"

@@ -11,7 +11,7 @@ Views get objects only through the ``get_*_for_user`` helpers, which answer 404 
 when an object is missing and when it is hidden, so nothing reveals what exists.
 """
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from groups.models import (
@@ -23,6 +23,7 @@ from groups.models import (
     WorkingGroup,
 )
 from groups.selectors import current_co_chair_terms, current_participations
+from meetings.models import Document, Invitation, Meeting
 
 # Participation roles that make a person part of the group (observers and guests do not).
 GROUP_ROLES = (Participation.Role.EXPERT, Participation.Role.FOCAL_POINT)
@@ -159,3 +160,136 @@ def get_terms_of_reference_for_user(user, group_slug: str, version: int) -> Term
         raise Http404("No such version") from None
     tor.group = group
     return tor
+
+
+# --- Meetings -------------------------------------------------------------------------
+
+
+def _invited(user) -> Q:
+    """Meetings to which the person, or the member they work for, is invited."""
+    invited = Q(invitations__person=user)
+    if user.affiliation_id:
+        invited |= Q(invitations__member=user.affiliation_id)
+    return invited
+
+
+def _is_member_of_some_group(user) -> bool:
+    return current_participations().filter(person=user, role__in=GROUP_ROLES).exists()
+
+
+def visible_meetings(user) -> QuerySet[Meeting]:
+    """The meetings this person may see.
+
+    Secretariat: all. Others: the meetings of the groups they see; meetings of Bali
+    Process bodies once they take part in any group; and any meeting they (or their
+    member) are invited to — the only ones an observer sees. A meeting of a clearance
+    group stays hidden without a valid clearance, invitation or not.
+    """
+    meetings = Meeting.objects.all()
+    if not (user.is_authenticated and user.is_active):
+        return meetings.none()
+    if is_secretariat(user):
+        return meetings
+    allowed = Q(group__in=visible_groups(user)) | _invited(user)
+    if _is_member_of_some_group(user):
+        allowed |= Q(group__isnull=True)
+    ids = meetings.filter(allowed).values("pk")
+    meetings = Meeting.objects.filter(pk__in=ids)
+    if not user.has_valid_clearance():
+        meetings = meetings.exclude(group__clearance_required=True)
+    return meetings
+
+
+def get_meeting_for_user(user, meeting_id: int, *, to_change: bool = False) -> Meeting:
+    """The meeting, or 404 when it does not exist, is hidden, or is not theirs to change."""
+    try:
+        meeting = visible_meetings(user).select_related("group").get(pk=meeting_id)
+    except Meeting.DoesNotExist:
+        raise Http404("No such meeting") from None
+    if to_change and not can_change_meeting(user, meeting):
+        raise Http404("No such page")
+    return meeting
+
+
+def can_change_meeting(user, meeting: Meeting) -> bool:
+    """The secretariat plans meetings, builds agendas, invites and records attendance."""
+    return is_secretariat(user)
+
+
+def can_see_draft_agenda(user, meeting: Meeting) -> bool:
+    """Members read a published agenda; the secretariat and the co-chairs see the draft."""
+    if is_secretariat(user):
+        return True
+    return meeting.group_id is not None and role_in_group(user, meeting.group) == Role.CO_CHAIR
+
+
+def can_see_agenda(user, meeting: Meeting) -> bool:
+    return meeting.agenda_is_published or can_see_draft_agenda(user, meeting)
+
+
+def takes_part_in_meeting(user, meeting: Meeting) -> bool:
+    """Invited to the meeting, directly or through their member, or recorded as attending."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    invited = meeting.invitations.filter(_invited_here(user)).exists()
+    return invited or meeting.attendance.filter(person=user).exists()
+
+
+def _invited_here(user) -> Q:
+    invited = Q(person=user)
+    if user.affiliation_id:
+        invited |= Q(member=user.affiliation_id)
+    return invited
+
+
+def can_see_attendance(user, meeting: Meeting) -> bool:
+    """Who attends is for the meeting's participants (and the secretariat) only."""
+    return is_secretariat(user) or takes_part_in_meeting(user, meeting)
+
+
+def can_answer_invitation(user, invitation: Invitation) -> bool:
+    """A person answers their own invitation; a member's focal point answers the member's."""
+    if is_secretariat(user) or (invitation.person_id and invitation.person_id == user.pk):
+        return True
+    if not invitation.member_id or invitation.member_id != user.affiliation_id:
+        return False
+    meeting = invitation.meeting
+    focal_points = current_participations().filter(
+        person=user, member=invitation.member_id, role=Participation.Role.FOCAL_POINT
+    )
+    if meeting.group_id:
+        focal_points = focal_points.filter(group=meeting.group_id)
+    return focal_points.exists()
+
+
+def readable_access_levels(user, meeting: Meeting) -> set[str]:
+    """The access levels of a meeting's documents this person may open."""
+    levels = Document.Access
+    if is_secretariat(user):
+        return set(levels.values)
+    takes_part = takes_part_in_meeting(user, meeting) or (
+        meeting.group_id is not None and can_view_group(user, meeting.group)
+    )
+    readable = {levels.PUBLIC}
+    if takes_part:
+        readable.add(levels.PARTICIPANTS)
+        if user.has_valid_clearance():
+            readable.add(levels.CLEARED)
+    return readable
+
+
+def can_read_document(user, document: Document) -> bool:
+    return document.access in readable_access_levels(user, document.meeting)
+
+
+def get_document_for_user(user, meeting_id: int, document_id: int) -> Document:
+    """A document the person may read, of a meeting they may see, or 404."""
+    meeting = get_meeting_for_user(user, meeting_id)
+    try:
+        document = meeting.documents.get(pk=document_id)
+    except Document.DoesNotExist:
+        raise Http404("No such document") from None
+    document.meeting = meeting
+    if not can_read_document(user, document):
+        raise Http404("No such document")
+    return document

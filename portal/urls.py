@@ -8,5 +8,6 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("portal.accounts.urls")),
     path("", include("groups.urls")),
+    path("", include("meetings.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -7,6 +7,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.factories import (
     CoChairTermFactory,
+    MeetingFactory,
     MemberFactory,
     NominationFactory,
     SecretariatFactory,
@@ -62,6 +63,7 @@ def world():
             "member": MemberFactory(),
             "term": CoChairTermFactory(group=group),
             "nomination": NominationFactory(group=group),
+            "meeting": MeetingFactory(kind="working_group", group=group, body=""),
         }
     return objects
 
@@ -72,6 +74,7 @@ def kwargs_for(pattern: str, things: dict) -> dict:
         "slug": things["group"].slug,
         "version": things["tor"].version,
         "term_id": things["term"].pk,
+        "meeting_id": things["meeting"].pk,
         "nomination_id": things["nomination"].pk,
         "uidb64": "MQ",
         "token": "set-password",
@@ -110,7 +113,7 @@ def test_group_pages_of_another_group_and_of_a_clearance_group_answer_404(client
     client.force_login(person)
     checked = 0
     for name, pattern in named_patterns():
-        if not pattern.startswith("groups/<"):
+        if not pattern.startswith(("groups/<", "meetings/<")):
             continue
         send = client.post if name in POST_ONLY else client.get
         own = send(reverse(name, kwargs=kwargs_for(pattern, world["own"])))
@@ -119,7 +122,7 @@ def test_group_pages_of_another_group_and_of_a_clearance_group_answer_404(client
             url = reverse(name, kwargs=kwargs_for(pattern, world[hidden]))
             assert send(url).status_code == 404, url
         checked += 1
-    assert checked >= 8
+    assert checked >= 9
 
 
 def test_secretariat_opens_every_signed_in_page(client, world):

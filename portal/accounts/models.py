@@ -5,6 +5,8 @@ from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from meetings.models import validate_time_zone
+
 
 class User(AbstractUser):
     """A person who signs in: secretariat staff, a member's expert, an observer."""
@@ -34,6 +36,14 @@ class User(AbstractUser):
         null=True,
         blank=True,
         help_text="Last day on which the clearance is valid.",
+    )
+
+    time_zone = models.CharField(
+        "your time zone",
+        max_length=64,
+        default="Asia/Bangkok",
+        validators=[validate_time_zone],
+        help_text="Meeting times are also shown in this zone.",
     )
 
     history = HistoricalRecords(excluded_fields=["password", "last_login"])

@@ -1,0 +1,86 @@
+"""Reads about meetings that pages, exports and reports share."""
+
+from dataclasses import dataclass
+
+from django.db.models import Prefetch
+
+from groups.models import Member
+from meetings import agenda
+from meetings.models import AgendaItem, Attendance, Document, Invitation, Meeting, Outcome
+from portal import permissions
+
+
+@dataclass
+class Counts:
+    participants: int | None
+    member_countries: int | None
+    organisations: int | None
+    from_attendance: bool
+
+
+def participant_counts(meeting: Meeting, attendance: list[Attendance]) -> Counts:
+    """Counted from recorded attendance, else the totals entered for a large event."""
+    if attendance:
+        members = {a.member for a in attendance if not a.as_observer}
+        return Counts(
+            len(attendance),
+            sum(1 for m in members if m.kind == Member.Kind.STATE),
+            sum(1 for m in members if m.kind == Member.Kind.ORGANISATION),
+            True,
+        )
+    return Counts(
+        meeting.participants_total,
+        meeting.member_countries_total,
+        meeting.organisations_total,
+        False,
+    )
+
+
+def agenda_items(meeting: Meeting) -> list[AgendaItem]:
+    """The agenda's items in order, with their speakers and papers, in three queries."""
+    return list(
+        meeting.agenda_items.order_by("position").prefetch_related(
+            Prefetch("speakers", to_attr="speaker_list"),
+            Prefetch("documents", Document.objects.order_by("title"), to_attr="paper_list"),
+        )
+    )
+
+
+@dataclass
+class MeetingPage:
+    meeting: Meeting
+    agenda: list[agenda.ScheduledItem] | None
+    documents: list[Document]
+    invitations: list[Invitation] | None
+    attendance: list[Attendance] | None
+    outcomes: list[Outcome]
+    counts: Counts
+    answerable: list[Invitation]
+
+
+def meeting_page(user, meeting: Meeting) -> MeetingPage:
+    """Everything the meeting page shows this person, and nothing they may not see."""
+    items = agenda_items(meeting) if permissions.can_see_agenda(user, meeting) else None
+    readable = permissions.readable_access_levels(user, meeting)
+    documents = list(
+        meeting.documents.filter(access__in=readable).prefetch_related("versions").order_by("title")
+    )
+    attendance_list = list(meeting.attendance.select_related("member", "person"))
+    invitations = list(meeting.invitations.select_related("member", "person", "meeting__group"))
+    for invitation in invitations:
+        invitation.meeting = meeting
+    sees_lists = permissions.can_see_attendance(user, meeting)
+    return MeetingPage(
+        meeting=meeting,
+        agenda=agenda.schedule(meeting, items) if items is not None else None,
+        documents=documents,
+        invitations=invitations if sees_lists else None,
+        attendance=attendance_list if sees_lists else None,
+        outcomes=list(meeting.outcomes.order_by("number")),
+        counts=participant_counts(meeting, attendance_list),
+        answerable=[
+            i
+            for i in invitations
+            if not permissions.is_secretariat(user) and permissions.can_answer_invitation(user, i)
+        ],
+    )
