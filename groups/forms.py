@@ -7,7 +7,12 @@ from meetings.models import Meeting
 
 
 class DateInput(forms.DateInput):
+    """A browser date picker; it reads and writes ISO dates whatever the language."""
+
     input_type = "date"
+
+    def __init__(self, attrs=None, format="%Y-%m-%d"):
+        super().__init__(attrs, format)
 
 
 class RosterCheckedTermForm(forms.ModelForm):

@@ -84,6 +84,11 @@ def test_anonymous_page_is_accessible(page, demo_site, axe_path, path, heading):
         ("secretariat", "/members/australia/", "Australia"),
         ("uncleared.lk", "/accounts/profile/", "Your account"),
         ("expert.th", "/accounts/password/change/", "Change your password"),
+        ("secretariat", "/groups/wg-tip/roster/", "Co-chair roster"),
+        ("expert.th", "/groups/wg-tip/roster/", "Co-chair roster"),
+        ("secretariat", "/groups/wg-dcn/roster/", "Co-chair roster"),
+        ("secretariat", "/groups/wg-tip/roster/terms/new/", "Add a co-chair term"),
+        ("secretariat", "/groups/wg-tip/roster/nominations/new/", "Record a nomination"),
     ],
     ids=[
         "home-secretariat",
@@ -95,6 +100,11 @@ def test_anonymous_page_is_accessible(page, demo_site, axe_path, path, heading):
         "member-detail",
         "profile",
         "password-change",
+        "roster-secretariat",
+        "roster-expert",
+        "roster-past-terms",
+        "term-form",
+        "nomination-form",
     ],
 )
 def test_signed_in_page_is_accessible(page, demo_site, sign_in, axe_path, username, path, heading):
@@ -118,6 +128,44 @@ def test_password_change_with_errors_is_accessible(page, demo_site, sign_in, axe
     sign_in(page, demo_site, "expert.th")
     open_page(page, f"{demo_site}/accounts/password/change/", "Change your password")
     page.get_by_role("button", name="Change password").click()
+    expect(page.locator(".errorlist").first).to_be_visible()
+
+    assert_accessible(page, axe_path)
+
+
+def test_som_decision_form_is_accessible(page, demo_site, sign_in, axe_path):
+    sign_in(page, demo_site, "secretariat")
+    open_page(page, f"{demo_site}/groups/wg-tip/roster/", "Co-chair roster")
+    # The nomination's id is not fixed: follow the link, as the secretariat does.
+    page.get_by_role("link", name="Record the SOM decision on Thailand").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Record the SOM decision")
+
+    assert_accessible(page, axe_path)
+
+
+def test_term_form_with_a_refused_term_is_accessible(page, demo_site, sign_in, axe_path):
+    sign_in(page, demo_site, "secretariat")
+    open_page(page, f"{demo_site}/groups/wg-tip/roster/terms/new/", "Add a co-chair term")
+    member = page.get_by_label("Member")
+    member.select_option(label="Japan")
+    page.get_by_label("Seat").select_option(label="Seat 1")
+    page.get_by_label("Starts on").fill("2027-08-06")
+    page.get_by_label("Planned end on").fill("2029-08-05")
+    decided_at = page.get_by_label("Decided at")
+    som = decided_at.locator("option").filter(has_text="Eighth Ad Hoc Group Senior Officials")
+    decided_at.select_option(value=som.get_attribute("value"))
+    page.get_by_role("button", name="Save the term").click()
+    expect(member.locator("xpath=..").locator(".errorlist")).to_contain_text(
+        "Japan was not an Ad Hoc Group member"
+    )
+
+    assert_accessible(page, axe_path)
+
+
+def test_term_form_with_missing_fields_is_accessible(page, demo_site, sign_in, axe_path):
+    sign_in(page, demo_site, "secretariat")
+    open_page(page, f"{demo_site}/groups/wg-tip/roster/terms/new/", "Add a co-chair term")
+    page.get_by_role("button", name="Save the term").click()
     expect(page.locator(".errorlist").first).to_be_visible()
 
     assert_accessible(page, axe_path)
