@@ -281,9 +281,14 @@ class Invitation(models.Model):
                 violation_error_message="Invite a member or a person.",
             ),
             models.UniqueConstraint(
-                fields=["meeting", "member", "person"],
-                name="invitation_unique",
-                nulls_distinct=False,
+                fields=["meeting", "member"],
+                condition=Q(person__isnull=True),
+                name="invitation_of_member_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["meeting", "person"],
+                condition=Q(member__isnull=True),
+                name="invitation_of_person_unique",
             ),
         ]
 
@@ -307,10 +312,15 @@ class Attendance(models.Model):
         ordering = ["meeting", "as_observer", "member__name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["meeting", "member", "person"],
-                name="attendance_unique",
-                nulls_distinct=False,
-            )
+                fields=["meeting", "member"],
+                condition=Q(person__isnull=True),
+                name="attendance_of_member_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["meeting", "person"],
+                condition=Q(person__isnull=False),
+                name="attendance_of_person_unique",
+            ),
         ]
 
     def __str__(self):

@@ -211,9 +211,13 @@ def get_meeting_for_user(user, meeting_id: int, *, to_change: bool = False) -> M
     return meeting
 
 
-def can_change_meeting(user, meeting: Meeting) -> bool:
+def can_plan_meetings(user) -> bool:
     """The secretariat plans meetings, builds agendas, invites and records attendance."""
     return is_secretariat(user)
+
+
+def can_change_meeting(user, meeting: Meeting) -> bool:
+    return can_plan_meetings(user)
 
 
 def can_see_draft_agenda(user, meeting: Meeting) -> bool:

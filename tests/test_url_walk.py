@@ -5,6 +5,7 @@ import re
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from meetings.models import Invitation, Outcome
 from tests.factories import (
     CoChairTermFactory,
     MeetingFactory,
@@ -28,9 +29,15 @@ PUBLIC = {
     "healthz",
 }
 # Pages that act only on POST.
-POST_ONLY = {"logout", "nomination_close"}
-# Pages where the secretariat changes a group: 404 for everyone else, even its members.
+POST_ONLY = {"logout", "nomination_close", "invitation_answer", "outcome_delete"}
+# Pages where the secretariat changes a group or a meeting (or, for an invitation, the
+# invited answer it): 404 for everyone else, even the group's members.
 SECRETARIAT_ONLY = {
+    "meeting_edit",
+    "meeting_invitations",
+    "meeting_outcomes",
+    "outcome_delete",
+    "invitation_answer",
     "term_create",
     "term_edit",
     "nomination_create",
@@ -65,6 +72,11 @@ def world():
             "nomination": NominationFactory(group=group),
             "meeting": MeetingFactory(kind="working_group", group=group, body=""),
         }
+        meeting = objects[key]["meeting"]
+        objects[key]["invitation"] = Invitation.objects.create(
+            meeting=meeting, member=MemberFactory()
+        )
+        objects[key]["outcome"] = Outcome.objects.create(meeting=meeting, number=1, text="Agreed.")
     return objects
 
 
@@ -75,6 +87,8 @@ def kwargs_for(pattern: str, things: dict) -> dict:
         "version": things["tor"].version,
         "term_id": things["term"].pk,
         "meeting_id": things["meeting"].pk,
+        "invitation_id": things["invitation"].pk,
+        "outcome_id": things["outcome"].pk,
         "nomination_id": things["nomination"].pk,
         "uidb64": "MQ",
         "token": "set-password",

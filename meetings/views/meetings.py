@@ -1,8 +1,15 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
+from django.views.decorators.http import require_POST
 
-from meetings import selectors
+from groups.forms import add_service_errors
+from meetings import forms, selectors, services
 from meetings.filters import MeetingFilter
+from meetings.models import Meeting
 from portal import permissions
 
 
@@ -17,7 +24,11 @@ def meeting_list(request):
     return render(
         request,
         "meetings/meeting_list.html",
-        {"filter": finder, "meetings": finder.qs if finder.is_bound else meetings},
+        {
+            "filter": finder,
+            "meetings": finder.qs if finder.is_bound else meetings,
+            "can_plan": permissions.can_plan_meetings(request.user),
+        },
     )
 
 
@@ -29,3 +40,117 @@ def meeting_detail(request, meeting_id):
         "can_change": permissions.can_change_meeting(request.user, meeting),
     }
     return render(request, "meetings/meeting_detail.html", context)
+
+
+@login_required
+def meeting_edit(request, meeting_id=None):
+    if meeting_id is None:
+        if not permissions.can_plan_meetings(request.user):
+            raise Http404("No such page")
+        meeting = Meeting()
+    else:
+        meeting = permissions.get_meeting_for_user(request.user, meeting_id, to_change=True)
+    form = forms.MeetingForm(request.POST or None, instance=meeting)
+    if request.method == "POST" and form.is_valid():
+        try:
+            reopened = services.meeting_save(form.instance)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Saved {meeting.title}.")
+            if reopened:
+                messages.info(
+                    request,
+                    f"The dates or place changed: {reopened} answered invitation"
+                    f"{pluralize(reopened)} returned to pending and the invited were told.",
+                )
+            return redirect("meeting_detail", meeting.pk)
+    return render(request, "meetings/meeting_form.html", {"form": form, "meeting": meeting})
+
+
+@login_required
+def invitations(request, meeting_id):
+    meeting = permissions.get_meeting_for_user(request.user, meeting_id, to_change=True)
+    invite = forms.InvitationForm(request.POST if "invite" in request.POST else None)
+    attendance = forms.AttendanceForm(
+        request.POST if "attendance" in request.POST else None,
+        meeting=meeting,
+        initial={"attended": _attended_invitations(meeting)},
+    )
+    if invite.is_bound and invite.is_valid():
+        created = services.invitations_send(meeting, **invite.cleaned_data)
+        messages.success(request, f"Sent {len(created)} new invitation{pluralize(len(created))}.")
+        return redirect("meeting_invitations", meeting.pk)
+    if attendance.is_bound and attendance.is_valid():
+        try:
+            rows = services.attendance_record(meeting, list(attendance.cleaned_data["attended"]))
+        except ValidationError as error:
+            add_service_errors(attendance, error)
+        else:
+            messages.success(request, f"Recorded the attendance of {len(rows)}.")
+            return redirect("meeting_invitations", meeting.pk)
+    context = {
+        "meeting": meeting,
+        "invite": invite,
+        "attendance": attendance,
+        "invitations": meeting.invitations.select_related("member", "person", "responded_by"),
+    }
+    return render(request, "meetings/invitation_list.html", context)
+
+
+def _attended_invitations(meeting):
+    attended = {(a.member_id, a.person_id) for a in meeting.attendance.all()}
+    return [
+        i
+        for i in meeting.invitations.select_related("person")
+        if (i.member_id or (i.person.affiliation_id if i.person else None), i.person_id) in attended
+    ]
+
+
+@login_required
+@require_POST
+def invitation_answer(request, meeting_id, invitation_id):
+    meeting = permissions.get_meeting_for_user(request.user, meeting_id)
+    invitation = get_object_or_404(meeting.invitations, pk=invitation_id)
+    invitation.meeting = meeting
+    if not permissions.can_answer_invitation(request.user, invitation):
+        raise Http404("No such invitation")
+    form = forms.AnswerForm(request.POST)
+    if form.is_valid():
+        try:
+            services.invitation_answer(invitation, form.cleaned_data["response"], request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request, f"Your answer is recorded: {invitation.get_response_display().lower()}."
+            )
+    else:
+        messages.error(request, "Choose whether you will attend.")
+    return redirect("meeting_detail", meeting.pk)
+
+
+@login_required
+def outcomes(request, meeting_id):
+    meeting = permissions.get_meeting_for_user(request.user, meeting_id, to_change=True)
+    form = forms.OutcomeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            outcome = services.outcome_add(meeting, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Added outcome {outcome.number}.")
+            return redirect("meeting_outcomes", meeting.pk)
+    context = {"meeting": meeting, "form": form, "outcomes": meeting.outcomes.order_by("number")}
+    return render(request, "meetings/outcome_list.html", context)
+
+
+@login_required
+@require_POST
+def outcome_delete(request, meeting_id, outcome_id):
+    meeting = permissions.get_meeting_for_user(request.user, meeting_id, to_change=True)
+    outcome = get_object_or_404(meeting.outcomes, pk=outcome_id)
+    services.outcome_delete(outcome)
+    messages.success(request, f"Removed outcome {outcome.number}; the rest are renumbered.")
+    return redirect("meeting_outcomes", meeting.pk)

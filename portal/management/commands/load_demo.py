@@ -24,6 +24,7 @@ class Command(BaseCommand):
         groups_demo.load_terms_of_reference(groups, meetings["som-2014"])
         groups_demo.load_co_chairs(groups, members, meetings)
         groups_demo.load_nominations(groups, members, meetings)
+        meetings_demo.load_participation(meetings, members)
         people = accounts_demo.load_people(members, groups, password)
 
         self.stdout.write("Demo logins (the same password for each):")
