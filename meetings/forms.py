@@ -48,7 +48,8 @@ class MeetingForm(forms.ModelForm):
         if meeting.pk:
             # Show the stored instants as the meeting's local wall-clock time.
             for name in ("starts_at", "ends_at"):
-                self.initial[name] = getattr(meeting, name).astimezone(meeting.zone)
+                local = getattr(meeting, name).astimezone(meeting.zone)
+                self.initial[name] = local.replace(tzinfo=None)
             self.fields["back_to_back_with"].queryset = Meeting.objects.exclude(pk=meeting.pk)
 
     def clean(self):

@@ -56,20 +56,21 @@ class MeetingPage:
     outcomes: list[Outcome]
     counts: Counts
     answerable: list[Invitation]
+    access: permissions.MeetingAccess
 
 
 def meeting_page(user, meeting: Meeting) -> MeetingPage:
     """Everything the meeting page shows this person, and nothing they may not see."""
-    items = agenda_items(meeting) if permissions.can_see_agenda(user, meeting) else None
-    readable = permissions.readable_access_levels(user, meeting)
+    access = permissions.meeting_access(user, meeting)
+    items = agenda_items(meeting) if access.sees_agenda else None
     documents = list(
-        meeting.documents.filter(access__in=readable).prefetch_related("versions").order_by("title")
+        meeting.documents.filter(access__in=access.readable_levels).prefetch_related("versions").order_by("title")
     )
     attendance_list = list(meeting.attendance.select_related("member", "person"))
     invitations = list(meeting.invitations.select_related("member", "person", "meeting__group"))
     for invitation in invitations:
         invitation.meeting = meeting
-    sees_lists = permissions.can_see_attendance(user, meeting)
+    sees_lists = access.sees_attendance
     return MeetingPage(
         meeting=meeting,
         agenda=agenda.schedule(meeting, items) if items is not None else None,
@@ -81,6 +82,7 @@ def meeting_page(user, meeting: Meeting) -> MeetingPage:
         answerable=[
             i
             for i in invitations
-            if not permissions.is_secretariat(user) and permissions.can_answer_invitation(user, i)
+            if not access.can_change and permissions.can_answer_invitation(user, i)
         ],
+        access=access,
     )

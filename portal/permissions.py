@@ -11,6 +11,8 @@ Views get objects only through the ``get_*_for_user`` helpers, which answer 404 
 when an object is missing and when it is hidden, so nothing reveals what exists.
 """
 
+from dataclasses import dataclass
+
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
@@ -221,14 +223,14 @@ def can_change_meeting(user, meeting: Meeting) -> bool:
 
 
 def can_see_draft_agenda(user, meeting: Meeting) -> bool:
-    """Members read a published agenda; the secretariat and the co-chairs see the draft."""
-    if is_secretariat(user):
-        return True
-    return meeting.group_id is not None and role_in_group(user, meeting.group) == Role.CO_CHAIR
+    """The secretariat and the co-chairs see an agenda before it is published."""
+    return is_secretariat(user) or (
+        meeting.group_id is not None and role_in_group(user, meeting.group) == Role.CO_CHAIR
+    )
 
 
 def can_see_agenda(user, meeting: Meeting) -> bool:
-    return meeting.agenda_is_published or can_see_draft_agenda(user, meeting)
+    return meeting_access(user, meeting).sees_agenda
 
 
 def takes_part_in_meeting(user, meeting: Meeting) -> bool:
@@ -248,7 +250,7 @@ def _invited_here(user) -> Q:
 
 def can_see_attendance(user, meeting: Meeting) -> bool:
     """Who attends is for the meeting's participants (and the secretariat) only."""
-    return is_secretariat(user) or takes_part_in_meeting(user, meeting)
+    return meeting_access(user, meeting).sees_attendance
 
 
 def can_answer_invitation(user, invitation: Invitation) -> bool:
@@ -266,20 +268,9 @@ def can_answer_invitation(user, invitation: Invitation) -> bool:
     return focal_points.exists()
 
 
-def readable_access_levels(user, meeting: Meeting) -> set[str]:
+def readable_access_levels(user, meeting: Meeting) -> frozenset[str]:
     """The access levels of a meeting's documents this person may open."""
-    levels = Document.Access
-    if is_secretariat(user):
-        return set(levels.values)
-    takes_part = takes_part_in_meeting(user, meeting) or (
-        meeting.group_id is not None and can_view_group(user, meeting.group)
-    )
-    readable = {levels.PUBLIC}
-    if takes_part:
-        readable.add(levels.PARTICIPANTS)
-        if user.has_valid_clearance():
-            readable.add(levels.CLEARED)
-    return readable
+    return meeting_access(user, meeting).readable_levels
 
 
 def can_read_document(user, document: Document) -> bool:
@@ -297,3 +288,34 @@ def get_document_for_user(user, meeting_id: int, document_id: int) -> Document:
     if not can_read_document(user, document):
         raise Http404("No such document")
     return document
+
+
+@dataclass(frozen=True)
+class MeetingAccess:
+    """What one person may do with one meeting, worked out once per page."""
+
+    can_change: bool
+    sees_agenda: bool
+    sees_attendance: bool
+    readable_levels: frozenset[str]
+
+
+def meeting_access(user, meeting: Meeting) -> MeetingAccess:
+    """Everything the meeting page needs to know about this person, in a few queries."""
+    levels = Document.Access
+    if is_secretariat(user):
+        return MeetingAccess(True, True, True, frozenset(levels.values))
+    takes_part = takes_part_in_meeting(user, meeting)
+    role = role_in_group(user, meeting.group) if meeting.group_id else None
+    readable = {levels.PUBLIC}
+    if takes_part or role is not None:
+        readable.add(levels.PARTICIPANTS)
+        if user.has_valid_clearance():
+            readable.add(levels.CLEARED)
+    return MeetingAccess(
+        can_change=False,
+        # Members read a published agenda; the co-chairs also see the draft.
+        sees_agenda=meeting.agenda_is_published or role == Role.CO_CHAIR,
+        sees_attendance=takes_part,
+        readable_levels=frozenset(readable),
+    )

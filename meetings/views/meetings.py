@@ -35,10 +35,8 @@ def meeting_list(request):
 @login_required
 def meeting_detail(request, meeting_id):
     meeting = permissions.get_meeting_for_user(request.user, meeting_id)
-    context = {
-        "page": selectors.meeting_page(request.user, meeting),
-        "can_change": permissions.can_change_meeting(request.user, meeting),
-    }
+    page = selectors.meeting_page(request.user, meeting)
+    context = {"page": page, "can_change": page.access.can_change}
     return render(request, "meetings/meeting_detail.html", context)
 
 
