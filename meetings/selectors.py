@@ -64,7 +64,9 @@ def meeting_page(user, meeting: Meeting) -> MeetingPage:
     access = permissions.meeting_access(user, meeting)
     items = agenda_items(meeting) if access.sees_agenda else None
     documents = list(
-        meeting.documents.filter(access__in=access.readable_levels).prefetch_related("versions").order_by("title")
+        meeting.documents.filter(access__in=access.readable_levels)
+        .prefetch_related("versions")
+        .order_by("title")
     )
     attendance_list = list(meeting.attendance.select_related("member", "person"))
     invitations = list(meeting.invitations.select_related("member", "person", "meeting__group"))
