@@ -6,6 +6,7 @@ from django.views.decorators.http import require_POST
 
 from groups import forms, roster, selectors, services
 from groups.models import CoChairTerm
+from meetings import selectors as meeting_selectors
 from portal import permissions
 
 
@@ -20,6 +21,7 @@ def group_detail(request, slug):
     group = permissions.get_group_for_user(request.user, slug)
     context = {
         "page": selectors.group_page(group),
+        "meetings": meeting_selectors.group_meetings(request.user, group),
         "role": permissions.Role.LABELS[permissions.role_in_group(request.user, group)],
         "can_change": permissions.can_change_group(request.user, group),
     }

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from django.db.models import Prefetch
+from django.utils import timezone
 
 from groups.models import Member
 from meetings import agenda
@@ -87,4 +88,25 @@ def meeting_page(user, meeting: Meeting) -> MeetingPage:
             if not access.can_change and permissions.can_answer_invitation(user, i)
         ],
         access=access,
+    )
+
+
+def upcoming_meetings(user, limit: int = 6) -> list[Meeting]:
+    """The next meetings this person may see, soonest first; cancelled ones left out."""
+    return list(
+        permissions.visible_meetings(user)
+        .filter(ends_at__gte=timezone.now())
+        .exclude(status=Meeting.Status.CANCELLED)
+        .select_related("group")
+        .order_by("starts_at")[:limit]
+    )
+
+
+def group_meetings(user, group, limit: int = 8) -> list[Meeting]:
+    """A group's latest meetings that this person may see."""
+    return list(
+        permissions.visible_meetings(user)
+        .filter(group=group)
+        .select_related("group")
+        .order_by("-starts_at")[:limit]
     )

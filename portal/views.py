@@ -3,6 +3,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 
 from groups import selectors
+from meetings import selectors as meeting_selectors
 from portal import permissions
 
 
@@ -12,6 +13,7 @@ def home(request):
     groups = list(selectors.with_current_co_chairs(permissions.visible_groups(user)))
     context = {
         "groups": groups,
+        "upcoming": meeting_selectors.upcoming_meetings(user),
         "alerts": selectors.secretariat_alerts() if permissions.is_secretariat(user) else [],
     }
     return render(request, "portal/home.html", context)
