@@ -15,8 +15,8 @@ class PortalAdminSite(admin.AdminSite):
         return permissions.is_secretariat(request.user)
 
 
-class SecretariatAdmin(SimpleHistoryAdmin):
-    """Every model's admin: the secretariat may do everything, nobody else anything."""
+class SecretariatOnly:
+    """The secretariat may do everything in the back office, nobody else anything."""
 
     def has_module_permission(self, request):
         return permissions.is_secretariat(request.user)
@@ -32,3 +32,7 @@ class SecretariatAdmin(SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return permissions.is_secretariat(request.user)
+
+
+class SecretariatAdmin(SecretariatOnly, SimpleHistoryAdmin):
+    """The admin of a model that keeps its history."""

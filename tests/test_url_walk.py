@@ -162,3 +162,14 @@ def test_back_office_is_for_the_secretariat_only(client, world):
         reverse("admin:meetings_meeting_changelist"),
     ]:
         assert client.get(url).status_code == 200, url
+
+
+def test_back_office_lists_and_adds_every_model_for_the_secretariat(client, world):
+    from django.contrib import admin
+
+    client.force_login(SecretariatFactory())
+    for model in admin.site._registry:
+        opts = model._meta
+        for view in ("changelist", "add"):
+            url = reverse(f"admin:{opts.app_label}_{opts.model_name}_{view}")
+            assert client.get(url).status_code == 200, url
