@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import Group
 
 from portal.accounts.models import User
 from portal.admin import SecretariatAdmin
@@ -24,3 +25,7 @@ class PersonAdmin(SecretariatAdmin, UserAdmin):
             },
         ),
     )
+
+
+# Rights come from the permissions module, not from Django's permission groups.
+admin.site.unregister(Group)
