@@ -7,7 +7,15 @@ from django.utils import timezone
 
 from groups.models import Member
 from meetings import agenda
-from meetings.models import AgendaItem, Attendance, Document, Invitation, Meeting, Outcome
+from meetings.models import (
+    AgendaItem,
+    Attendance,
+    Document,
+    Invitation,
+    Meeting,
+    Outcome,
+    Speaker,
+)
 from portal import permissions
 
 
@@ -41,7 +49,7 @@ def agenda_items(meeting: Meeting) -> list[AgendaItem]:
     """The agenda's items in order, with their speakers and papers, in three queries."""
     return list(
         meeting.agenda_items.order_by("position").prefetch_related(
-            Prefetch("speakers", to_attr="speaker_list"),
+            Prefetch("speakers", Speaker.objects.select_related("person"), to_attr="speaker_list"),
             Prefetch("documents", Document.objects.order_by("title"), to_attr="paper_list"),
         )
     )

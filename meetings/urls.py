@@ -1,6 +1,6 @@
 from django.urls import path
 
-from meetings.views import meetings
+from meetings.views import agenda, exports, meetings, papers
 
 urlpatterns = [
     path("meetings/", meetings.meeting_list, name="meeting_list"),
@@ -25,6 +25,55 @@ urlpatterns = [
         name="outcome_delete",
     ),
     # -- agenda
+    path("meetings/<int:meeting_id>/agenda/", agenda.agenda_edit, name="agenda_edit"),
+    path(
+        "meetings/<int:meeting_id>/agenda/publish/",
+        agenda.agenda_publish,
+        name="agenda_publish",
+    ),
+    path(
+        "meetings/<int:meeting_id>/agenda/<int:item_id>/",
+        agenda.agenda_item_edit,
+        name="agenda_item_edit",
+    ),
+    path(
+        "meetings/<int:meeting_id>/agenda/<int:item_id>/move/",
+        agenda.agenda_item_move,
+        name="agenda_item_move",
+    ),
+    path(
+        "meetings/<int:meeting_id>/agenda/<int:item_id>/delete/",
+        agenda.agenda_item_delete,
+        name="agenda_item_delete",
+    ),
     # -- papers and documents
+    path(
+        "meetings/<int:meeting_id>/documents/new/",
+        papers.document_create,
+        name="document_create",
+    ),
+    path(
+        "meetings/<int:meeting_id>/documents/<int:document_id>/",
+        papers.document_detail,
+        name="document_detail",
+    ),
+    path(
+        "meetings/<int:meeting_id>/documents/<int:document_id>/versions/new/",
+        papers.version_create,
+        name="document_version_create",
+    ),
+    path(
+        "meetings/<int:meeting_id>/documents/<int:document_id>/v<int:number>/",
+        papers.document_download,
+        name="document_download",
+    ),
     # -- calendar and printable agenda
+    path(
+        "meetings/<int:meeting_id>/calendar.ics",
+        exports.meeting_calendar,
+        name="meeting_calendar",
+    ),
+    path("meetings/<int:meeting_id>/agenda.pdf", exports.agenda_pdf, name="agenda_pdf"),
+    path("calendar/", exports.calendar_page, name="calendar"),
+    path("calendar/<str:feed_token>.ics", exports.calendar_feed, name="calendar_feed"),
 ]

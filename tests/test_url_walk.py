@@ -3,8 +3,10 @@
 import re
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from meetings import agenda, calendar, papers
 from meetings.models import Invitation, Outcome
 from tests.factories import (
     CoChairTermFactory,
@@ -27,15 +29,34 @@ PUBLIC = {
     "password_reset_confirm",
     "password_reset_complete",
     "healthz",
+    # A personal calendar feed: its secret token is the key, no sign-in.
+    "calendar_feed",
 }
 # Pages that act only on POST.
-POST_ONLY = {"logout", "nomination_close", "invitation_answer", "outcome_delete"}
+POST_ONLY = {
+    "logout",
+    "nomination_close",
+    "invitation_answer",
+    "outcome_delete",
+    "agenda_item_move",
+    "agenda_item_delete",
+    "agenda_publish",
+}
+# Pages a member opens only once the agenda is published (the agendas here are drafts).
+PUBLISHED_AGENDA_ONLY = {"agenda_pdf"}
 # Pages where the secretariat changes a group or a meeting (or, for an invitation, the
 # invited answer it): 404 for everyone else, even the group's members.
 SECRETARIAT_ONLY = {
+    "agenda_edit",
+    "agenda_item_edit",
+    "agenda_item_move",
+    "agenda_item_delete",
+    "agenda_publish",
     "meeting_edit",
     "meeting_invitations",
     "meeting_outcomes",
+    "document_create",
+    "document_version_create",
     "outcome_delete",
     "invitation_answer",
     "term_create",
@@ -77,6 +98,15 @@ def world():
             meeting=meeting, member=MemberFactory()
         )
         objects[key]["outcome"] = Outcome.objects.create(meeting=meeting, number=1, text="Agreed.")
+        objects[key]["item"] = agenda.item_add(meeting, title="Opening")
+        objects[key]["feed"] = calendar.feed_create(participant(group))
+        objects[key]["document"] = papers.document_add(
+            meeting,
+            title="Concept note",
+            access="participants",
+            upload=SimpleUploadedFile("Concept note.pdf", b"%PDF-1.4\n%%EOF\n"),
+            uploaded_by=None,
+        )
     return objects
 
 
@@ -90,6 +120,10 @@ def kwargs_for(pattern: str, things: dict) -> dict:
         "invitation_id": things["invitation"].pk,
         "outcome_id": things["outcome"].pk,
         "nomination_id": things["nomination"].pk,
+        "feed_token": things["feed"].token,
+        "document_id": things["document"].pk,
+        "item_id": things["item"].pk,
+        "number": 1,
         "uidb64": "MQ",
         "token": "set-password",
     }
@@ -131,7 +165,8 @@ def test_group_pages_of_another_group_and_of_a_clearance_group_answer_404(client
             continue
         send = client.post if name in POST_ONLY else client.get
         own = send(reverse(name, kwargs=kwargs_for(pattern, world["own"])))
-        assert own.status_code == (404 if name in SECRETARIAT_ONLY else 200), name
+        hidden_from_member = SECRETARIAT_ONLY | PUBLISHED_AGENDA_ONLY
+        assert own.status_code == (404 if name in hidden_from_member else 200), name
         for hidden in ("other", "cleared"):
             url = reverse(name, kwargs=kwargs_for(pattern, world[hidden]))
             assert send(url).status_code == 404, url

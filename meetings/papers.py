@@ -1,0 +1,340 @@
+"""A meeting's papers: which files are accepted, and every change to documents and versions.
+
+A file is accepted only when its name and its content agree on one of the allowed kinds.
+The name alone proves nothing (anyone can rename a web page to ``.pdf``), and the content
+alone is not enough either: the name decides which program opens the download.
+"""
+
+import codecs
+import hashlib
+import zipfile
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import filetype
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import Max
+
+from meetings.models import AgendaItem, Document, DocumentVersion, Meeting
+
+MB = 1024 * 1024
+_HEAD_BYTES = 8192
+_ZIP_PART_BYTES = 1024 * 1024  # read no more of one zip entry than this: no zip bombs
+
+
+@dataclass(frozen=True)
+class FileKind:
+    """One allowed kind of paper."""
+
+    key: str
+    label: str
+    extensions: tuple[str, ...]
+    content_type: str
+
+    @property
+    def described(self) -> str:
+        return f"{self.label} (.{self.extensions[0]})"
+
+
+PDF = FileKind("pdf", "PDF document", ("pdf",), "application/pdf")
+DOCX = FileKind(
+    "docx",
+    "Word document",
+    ("docx",),
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+)
+XLSX = FileKind(
+    "xlsx",
+    "Excel workbook",
+    ("xlsx",),
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+)
+PPTX = FileKind(
+    "pptx",
+    "PowerPoint presentation",
+    ("pptx",),
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+)
+ODT = FileKind("odt", "OpenDocument text", ("odt",), "application/vnd.oasis.opendocument.text")
+TXT = FileKind("txt", "plain text file", ("txt",), "text/plain; charset=utf-8")
+PNG = FileKind("png", "PNG image", ("png",), "image/png")
+JPEG = FileKind("jpeg", "JPEG image", ("jpg", "jpeg"), "image/jpeg")
+
+KINDS = (PDF, DOCX, XLSX, PPTX, ODT, TXT, PNG, JPEG)
+_BY_EXTENSION = {extension: kind for kind in KINDS for extension in kind.extensions}
+
+ACCEPTED_TEXT = (
+    "PDF, Word (.docx), Excel (.xlsx), PowerPoint (.pptx), OpenDocument text (.odt), "
+    "plain text (.txt), PNG or JPEG"
+)
+
+# The main part of each Office Open XML kind, as named in [Content_Types].xml.
+_OOXML_MAIN = {
+    DOCX: (
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
+        "a Word document",
+    ),
+    XLSX: (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+        "an Excel workbook",
+    ),
+    PPTX: (
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml",
+        "a PowerPoint presentation",
+    ),
+}
+_HTML_STARTS = (b"<!doctype html", b"<html", b"<head", b"<body", b"<script", b"<iframe")
+_XML_STARTS = (b"<?xml", b"<svg")
+
+
+def max_bytes() -> int:
+    """The largest file accepted, from the settings."""
+    return getattr(settings, "DOCUMENT_MAX_BYTES", 20 * MB)
+
+
+def megabytes(size: int) -> str:
+    """A size in MB as people write it: 20, 1.5, 0.25."""
+    return f"{size / MB:.3g}"
+
+
+def accept_attribute() -> str:
+    """The extensions a file picker should offer, e.g. ".pdf,.docx"."""
+    return ",".join(f".{extension}" for extension in _BY_EXTENSION)
+
+
+@dataclass(frozen=True)
+class Sniffed:
+    """What a file's content really is: one of the allowed kinds or not, and in words."""
+
+    kind: FileKind | None
+    description: str
+
+
+def sniff(upload) -> Sniffed:
+    """Look at the bytes, never at the name, and say what the file is."""
+    upload.seek(0)
+    head = upload.read(_HEAD_BYTES)
+    upload.seek(0)
+    if head.startswith(b"PK\x03\x04"):
+        return _sniff_zip(upload)
+    # Some signatures are two bytes long ("BM", "MZ"): trust only the strong ones before
+    # asking whether the file is simply text.
+    guess = filetype.guess(head)
+    if guess is not None and guess.extension in ("pdf", "png", "apng", "jpg"):
+        return _from_filetype(guess)
+    start = head.removeprefix(codecs.BOM_UTF8).lstrip().lower()
+    if start.startswith(_HTML_STARTS):
+        return Sniffed(None, "an HTML web page")
+    if start.startswith(_XML_STARTS):
+        return Sniffed(None, "an XML or SVG file")
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return Sniffed(None, "text in UTF-16 (save it as UTF-8 text)")
+    if _is_utf8_text(upload):
+        return Sniffed(TXT, "plain text")
+    if guess is not None:
+        return _from_filetype(guess)
+    return Sniffed(None, "binary data of an unknown kind")
+
+
+def _from_filetype(guess) -> Sniffed:
+    extension = guess.extension
+    if extension == "pdf":
+        return Sniffed(PDF, "a PDF document")
+    if extension in ("png", "apng"):
+        return Sniffed(PNG, "a PNG image")
+    if extension == "jpg":
+        return Sniffed(JPEG, "a JPEG image")
+    if extension == "zip":
+        return Sniffed(None, "a ZIP archive")
+    if extension == "exe":
+        return Sniffed(None, "a Windows program")
+    if extension == "elf":
+        return Sniffed(None, "a Linux program")
+    return Sniffed(None, f"a .{extension} file ({guess.mime})")
+
+
+def _sniff_zip(upload) -> Sniffed:
+    """Office and OpenDocument files are zip archives: tell them apart by their parts."""
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            names = set(archive.namelist())
+            if "mimetype" in names:
+                mimetype = _read_part(archive, "mimetype").strip()
+                if mimetype == ODT.content_type:
+                    return Sniffed(ODT, "an OpenDocument text")
+                return Sniffed(None, f"an OpenDocument file of another kind ({mimetype})")
+            if "[Content_Types].xml" in names:
+                return _sniff_ooxml(_read_part(archive, "[Content_Types].xml"), names)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError):
+        return Sniffed(None, "a damaged or unreadable ZIP archive")
+    finally:
+        upload.seek(0)
+    return Sniffed(None, "a ZIP archive")
+
+
+def _sniff_ooxml(content_types: str, names: set[str]) -> Sniffed:
+    if any(name.lower().endswith("vbaproject.bin") for name in names) or (
+        "macroenabled" in content_types.lower()
+    ):
+        return Sniffed(None, "an Office file with macros")
+    for kind, (main_part, description) in _OOXML_MAIN.items():
+        if main_part in content_types:
+            return Sniffed(kind, description)
+    return Sniffed(None, "an Office file of another kind")
+
+
+def _read_part(archive: zipfile.ZipFile, name: str) -> str:
+    with archive.open(name) as part:
+        return part.read(_ZIP_PART_BYTES).decode("utf-8", errors="replace")
+
+
+def _is_utf8_text(upload) -> bool:
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        for chunk in upload.chunks():
+            if b"\x00" in chunk:
+                return False
+            decoder.decode(chunk)
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    finally:
+        upload.seek(0)
+    return True
+
+
+def check_upload(upload: UploadedFile) -> FileKind:
+    """The kind of an uploaded paper, or a ValidationError on ``upload`` saying why not."""
+
+    def refuse(message: str):
+        return ValidationError({"upload": message})
+
+    name = upload.name or ""
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    kind = _BY_EXTENSION.get(extension)
+    if kind is None:
+        shown = f"Files ending in .{extension}" if extension else "Files without an extension"
+        raise refuse(f"{shown} are not accepted. Upload a {ACCEPTED_TEXT} file.")
+    if not upload.size:
+        raise refuse("The file is empty.")
+    if upload.size > max_bytes():
+        raise refuse(
+            f"The file is over the size limit of {megabytes(max_bytes())} MB "
+            f"(it is {upload.size / MB:.1f} MB)."
+        )
+    found = sniff(upload)
+    if found.kind != kind:
+        raise refuse(
+            f"The name ends in .{extension}, but the file looks like {found.description}. "
+            f"Only a real {kind.described} may be uploaded under that name."
+        )
+    return kind
+
+
+# --- Changes ------------------------------------------------------------------------
+
+
+def document_add(
+    meeting: Meeting,
+    *,
+    title: str,
+    access: str,
+    upload: UploadedFile,
+    uploaded_by,
+    agenda_item: AgendaItem | None = None,
+) -> Document:
+    """A new paper of the meeting, with the uploaded file as its version 1."""
+    document = Document(meeting=meeting, title=title, access=access, agenda_item=agenda_item)
+    errors: dict[str, list] = {}
+    try:
+        document.full_clean()
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    if agenda_item is not None and agenda_item.meeting_id != meeting.pk:
+        errors.setdefault("agenda_item", []).append("Choose an agenda item of this meeting.")
+    try:
+        kind = check_upload(upload)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    version = _version_new(upload, kind, uploaded_by)
+    with _file_removed_on_failure(version), transaction.atomic():
+        document.save()
+        version.document, version.number = document, 1
+        _version_write(version, upload, kind)
+    return document
+
+
+def version_add(document: Document, *, upload: UploadedFile, uploaded_by) -> DocumentVersion:
+    """The uploaded file as the document's next version; earlier versions stay readable."""
+    kind = check_upload(upload)
+    version = _version_new(upload, kind, uploaded_by)
+    with _file_removed_on_failure(version), transaction.atomic():
+        # Lock the document so that two uploads at once cannot take the same number.
+        Document.objects.select_for_update().filter(pk=document.pk).first()
+        latest = document.versions.aggregate(latest=Max("number"))["latest"] or 0
+        version.document, version.number = document, latest + 1
+        _version_write(version, upload, kind)
+    return version
+
+
+def _version_new(upload: UploadedFile, kind: FileKind, uploaded_by) -> DocumentVersion:
+    size, sha256 = _measure(upload)
+    return DocumentVersion(
+        original_name=_original_name(upload.name, kind),
+        content_type=kind.content_type,
+        size=size,
+        sha256=sha256,
+        uploaded_by=uploaded_by,
+    )
+
+
+def _version_write(version: DocumentVersion, upload: UploadedFile, kind: FileKind) -> None:
+    # The stored path comes from document_upload_path, which keeps only the extension of
+    # this name: the checked one.
+    version.file.save(f"paper.{kind.extensions[0]}", upload, save=False)
+    version.save()
+
+
+@contextmanager
+def _file_removed_on_failure(version: DocumentVersion):
+    """A file written for a row that was never saved (or whose transaction did not commit)
+    must not stay behind in storage."""
+    try:
+        yield
+    except BaseException:
+        if version.file.name:
+            version.file.storage.delete(version.file.name)
+        raise
+
+
+def _measure(upload: UploadedFile) -> tuple[int, str]:
+    digest = hashlib.sha256()
+    size = 0
+    for chunk in upload.chunks():
+        digest.update(chunk)
+        size += len(chunk)
+    upload.seek(0)
+    return size, digest.hexdigest()
+
+
+def _original_name(name: str, kind: FileKind) -> str:
+    """The uploader's file name, kept as a label for downloads (never as a path)."""
+    name = "".join(c for c in name.replace("\\", "/").rsplit("/", 1)[-1] if c.isprintable())
+    name = name.strip() or f"paper.{kind.extensions[0]}"
+    if len(name) > 255:
+        stem, _, extension = name.rpartition(".")
+        name = f"{stem[: 254 - len(extension)]}.{extension}"
+    return name
+
+
+# --- Reads --------------------------------------------------------------------------
+
+
+def versions_of(document: Document) -> list[DocumentVersion]:
+    """The document's versions, latest first, with who uploaded them."""
+    return list(document.versions.select_related("uploaded_by").order_by("-number"))

@@ -1,0 +1,247 @@
+"""The secretariat's agenda editor: add, move, edit and remove items, publish the agenda.
+
+Every page works with plain forms. The editor's script sends the same forms with
+``X-Requested-With: fetch`` and gets back only the parts of the page that changed.
+"""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from groups.forms import add_service_errors
+from meetings import agenda
+from meetings.forms import DateTimeInput
+from portal import permissions
+from portal.accounts.models import User
+
+
+class ItemForm(forms.Form):
+    """An agenda item; the rules (title, duration, fixed start) are checked by the service."""
+
+    title = forms.CharField(max_length=300, required=False)
+    description = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Description (optional)"
+    )
+    duration_minutes = forms.IntegerField(
+        label="Duration (minutes)",
+        required=False,
+        initial=30,
+        help_text=f"From {agenda.MIN_DURATION} to {agenda.MAX_DURATION} minutes.",
+        widget=forms.NumberInput(attrs={"min": agenda.MIN_DURATION, "max": agenda.MAX_DURATION}),
+    )
+    fixed_start_at = forms.DateTimeField(
+        label="Fixed start (optional, meeting's local time)",
+        required=False,
+        widget=DateTimeInput,
+        help_text="Only for an item that must start at a set time; others follow in order.",
+    )
+
+    def __init__(self, *args, meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.meeting = meeting
+        self.fields["title"].widget.attrs["autocomplete"] = "off"
+
+    def clean_fixed_start_at(self):
+        # Typed as the meeting's wall-clock time, whatever zone the reader is in.
+        value = self.cleaned_data["fixed_start_at"]
+        return value.replace(tzinfo=None).replace(tzinfo=self.meeting.zone) if value else None
+
+    @classmethod
+    def for_item(cls, data, item):
+        initial = {
+            "title": item.title,
+            "description": item.description,
+            "duration_minutes": item.duration_minutes,
+        }
+        if item.fixed_start_at:
+            initial["fixed_start_at"] = item.fixed_start_at.astimezone(item.meeting.zone).replace(
+                tzinfo=None
+            )
+        return cls(data, meeting=item.meeting, initial=initial)
+
+
+class SpeakerForm(forms.Form):
+    person = forms.ModelChoiceField(
+        queryset=User.objects.filter(is_active=True)
+        .select_related("affiliation")
+        .order_by("last_name", "first_name", "username"),
+        required=False,
+        label="A person of the portal",
+    )
+    name = forms.CharField(
+        max_length=200, required=False, label="Or a speaker's name", help_text="For a guest."
+    )
+    affiliation = forms.CharField(
+        max_length=200,
+        required=False,
+        label="Affiliation",
+        help_text="Left empty for a person of the portal, their member is shown.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].label_from_instance = lambda u: (
+            f"{u} ({u.affiliation.display_name})" if u.affiliation_id else str(u)
+        )
+
+
+def _is_fetch(request) -> bool:
+    return request.headers.get("X-Requested-With") == "fetch"
+
+
+def _times(entry) -> str:
+    return f"{entry.starts_at:%H:%M} to {entry.ends_at:%H:%M}"
+
+
+def _editor_context(meeting, **extra) -> dict:
+    entries = agenda.schedule(meeting, agenda.items_with_speakers(meeting))
+    return {"meeting": meeting, "entries": entries, "move_error": None} | extra
+
+
+def _answer(request, meeting, *, status=200, focus="", announce="", **extra):
+    """The changed parts for the script, or the whole editor page for a plain form."""
+    context = _editor_context(meeting, **extra)
+    if _is_fetch(request):
+        context |= {"focus": focus, "announce": announce}
+        return render(request, "meetings/agenda_update.html", context, status=status)
+    context.setdefault("form", ItemForm(meeting=meeting))
+    return render(request, "meetings/agenda_editor.html", context)
+
+
+def _entry(meeting, item_pk):
+    """The scheduled entry of one item, after a change."""
+    entries = agenda.schedule(meeting, list(meeting.agenda_items.all()))
+    return next(e for e in entries if e.item.pk == item_pk), len(entries)
+
+
+def _to_editor(meeting, item=None):
+    anchor = f"#item-{item.pk}" if item else "#items-heading"
+    return redirect(reverse("agenda_edit", args=[meeting.pk]) + anchor)
+
+
+@login_required
+def agenda_edit(request, meeting_id):
+    meeting = permissions.get_meeting_for_user(request.user, meeting_id, to_change=True)
+    if request.method != "POST":
+        return _answer(request, meeting)
+    form = ItemForm(request.POST, meeting=meeting)
+    if form.is_valid():
+        try:
+            item = agenda.item_add(meeting, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            entry, _ = _entry(meeting, item.pk)
+            done = f"Added item {entry.number}, {item.title}, {_times(entry)}."
+            if not _is_fetch(request):
+                messages.success(request, done)
+                return _to_editor(meeting, item)
+            fresh = ItemForm(meeting=meeting)
+            return _answer(request, meeting, focus=f"item-{item.pk}", announce=done, form=fresh)
+    first_error = next(iter(form.errors), None)
+    focus = f"id_{first_error}" if first_error in form.fields else "id_title"
+    refused = "The item was not added: correct the errors shown in the form."
+    return _answer(request, meeting, status=400, focus=focus, announce=refused, form=form)
+
+
+@login_required
+@require_POST
+def agenda_item_move(request, meeting_id, item_id):
+    meeting = permissions.get_meeting_for_user(request.user, meeting_id, to_change=True)
+    item = get_object_or_404(meeting.agenda_items, pk=item_id)
+    item.meeting = meeting
+    direction = request.POST.get("direction")
+    try:
+        if direction in ("up", "down"):
+            to_position = item.position + (-1 if direction == "up" else 1)
+        else:
+            to_position = int(request.POST.get("position", ""))
+        agenda.item_move(item, to_position)
+    except ValueError:
+        refused = "Type the number of the position to move the item to."
+    except ValidationError as error:
+        refused = " ".join(error.messages)
+    else:
+        entry, count = _entry(meeting, item.pk)
+        done = (
+            f"Moved {item.title} to position {entry.number} of {count}; "
+            f"it now runs {_times(entry)}."
+        )
+        if not _is_fetch(request):
+            messages.success(request, done)
+            return _to_editor(meeting, item)
+        return _answer(request, meeting, focus=f"item-{item.pk}", announce=done)
+    return _answer(
+        request,
+        meeting,
+        status=400,
+        focus=f"move-{item.pk}",
+        announce=refused,
+        move_error=(item.pk, refused),
+    )
+
+
+@login_required
+@require_POST
+def agenda_item_delete(request, meeting_id, item_id):
+    meeting = permissions.get_meeting_for_user(request.user, meeting_id, to_change=True)
+    item = get_object_or_404(meeting.agenda_items, pk=item_id)
+    item.meeting = meeting
+    agenda.item_delete(item)
+    messages.success(request, f"Deleted the item {item.title}; the items after it moved up.")
+    return _to_editor(meeting)
+
+
+@login_required
+@require_POST
+def agenda_publish(request, meeting_id):
+    meeting = permissions.get_meeting_for_user(request.user, meeting_id, to_change=True)
+    if request.POST.get("publish") == "no":
+        agenda.agenda_unpublish(meeting)
+        messages.success(request, "The agenda is a draft again: members no longer see it.")
+        return redirect("agenda_edit", meeting.pk)
+    try:
+        agenda.agenda_publish(meeting)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Published the agenda: the meeting's participants see it.")
+    return redirect("agenda_edit", meeting.pk)
+
+
+@login_required
+def agenda_item_edit(request, meeting_id, item_id):
+    meeting = permissions.get_meeting_for_user(request.user, meeting_id, to_change=True)
+    item = get_object_or_404(meeting.agenda_items, pk=item_id)
+    item.meeting = meeting
+    adding_speaker = "add_speaker" in request.POST
+    form = ItemForm.for_item(request.POST if request.POST and not adding_speaker else None, item)
+    speaker_form = SpeakerForm(request.POST if adding_speaker else None)
+    if form.is_bound and form.is_valid():
+        try:
+            agenda.item_update(item, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Saved the item {item.title}.")
+            return _to_editor(meeting, item)
+    if speaker_form.is_bound and speaker_form.is_valid():
+        try:
+            speaker = agenda.speaker_add(item, **speaker_form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(speaker_form, error)
+        else:
+            messages.success(request, f"Added {speaker.display_name} as a speaker.")
+            return redirect("agenda_item_edit", meeting.pk, item.pk)
+    context = {
+        "meeting": meeting,
+        "item": item,
+        "form": form,
+        "speaker_form": speaker_form,
+        "speakers": item.speakers.select_related("person").order_by("pk"),
+    }
+    return render(request, "meetings/agenda_item.html", context)

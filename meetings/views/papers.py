@@ -1,0 +1,137 @@
+"""Pages for a meeting's papers: upload, new version, the document with its versions, download.
+
+The forms live here rather than in meetings/forms.py: they are small and only these
+pages use them.
+"""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import patch_cache_control
+
+from groups.forms import add_service_errors
+from meetings import papers
+from meetings.models import Document
+from portal import permissions
+
+
+class UploadField(forms.FileField):
+    """A file field whose picker offers the accepted kinds; the service checks the content."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", "File")
+        kwargs.setdefault(
+            "help_text",
+            f"{papers.ACCEPTED_TEXT}, up to {papers.megabytes(papers.max_bytes())} MB.",
+        )
+        super().__init__(**kwargs)
+        self.widget.attrs["accept"] = papers.accept_attribute()
+
+    def clean(self, data, initial=None):
+        # The service checks again; checking here shows a bad file beside other mistakes.
+        upload = super().clean(data, initial)
+        if upload:
+            try:
+                papers.check_upload(upload)
+            except ValidationError as error:
+                raise ValidationError(error.message_dict["upload"]) from None
+        return upload
+
+
+class DocumentForm(forms.Form):
+    title = forms.CharField(max_length=300)
+    access = forms.ChoiceField(
+        label="Who may read it",
+        choices=Document.Access.choices,
+        initial=Document.Access.PARTICIPANTS,
+    )
+    agenda_item = forms.ModelChoiceField(
+        queryset=None,
+        required=False,
+        empty_label="No agenda item",
+        help_text="The agenda item this paper is for, if any.",
+    )
+    upload = UploadField()
+
+    def __init__(self, *args, meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agenda_item"].queryset = meeting.agenda_items.order_by("position")
+
+
+class VersionForm(forms.Form):
+    upload = UploadField()
+
+
+@login_required
+def document_create(request, meeting_id):
+    meeting = permissions.get_meeting_for_user(request.user, meeting_id, to_change=True)
+    form = DocumentForm(request.POST or None, request.FILES or None, meeting=meeting)
+    if request.method == "POST" and form.is_valid():
+        try:
+            document = papers.document_add(meeting, **form.cleaned_data, uploaded_by=request.user)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Uploaded {document.title}.")
+            return redirect("meeting_detail", meeting.pk)
+    context = {"meeting": meeting, "form": form, "document": None}
+    return render(request, "meetings/document_form.html", context)
+
+
+@login_required
+def version_create(request, meeting_id, document_id):
+    document = permissions.get_document_for_user(request.user, meeting_id, document_id)
+    if not permissions.can_change_meeting(request.user, document.meeting):
+        raise Http404("No such page")
+    form = VersionForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            version = papers.version_add(
+                document, upload=form.cleaned_data["upload"], uploaded_by=request.user
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"Uploaded version {version.number} of {document.title}; "
+                "the earlier versions stay available.",
+            )
+            return redirect("document_detail", document.meeting_id, document.pk)
+    context = {"meeting": document.meeting, "form": form, "document": document}
+    return render(request, "meetings/document_form.html", context)
+
+
+@login_required
+def document_detail(request, meeting_id, document_id):
+    document = permissions.get_document_for_user(request.user, meeting_id, document_id)
+    context = {
+        "meeting": document.meeting,
+        "document": document,
+        "versions": papers.versions_of(document),
+        "can_change": permissions.can_change_meeting(request.user, document.meeting),
+    }
+    return render(request, "meetings/document_detail.html", context)
+
+
+@login_required
+def document_download(request, meeting_id, document_id, number):
+    document = permissions.get_document_for_user(request.user, meeting_id, document_id)
+    version = get_object_or_404(document.versions, number=number)
+    try:
+        stored = version.file.open("rb")
+    except (FileNotFoundError, ValueError):
+        raise Http404("No such file") from None
+    response = FileResponse(
+        stored,
+        as_attachment=True,
+        filename=version.original_name,
+        content_type=version.content_type,
+    )
+    # Never let a browser guess a type and run a paper as a page; never share a cache.
+    response["X-Content-Type-Options"] = "nosniff"
+    patch_cache_control(response, private=True)
+    return response
