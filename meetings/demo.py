@@ -2,8 +2,11 @@
 
 import datetime
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+
 from groups.models import Member, WorkingGroup
-from meetings.models import AgendaItem, Attendance, Invitation, Meeting, Outcome
+from meetings import papers
+from meetings.models import AgendaItem, Attendance, Document, Invitation, Meeting, Outcome
 from portal.demo import local, upsert
 
 D = datetime.date
@@ -412,3 +415,32 @@ def load_participation(meetings: dict[str, Meeting], members: dict[str, Member])
             {"meeting": upcoming, "member": members[slug], "person": None},
             as_observer=members[slug].is_observer,
         )
+
+
+FORUM_STATEMENT = """Bali Process: Following the Money Forum, Bangkok, 16-17 May 2016
+Co-chairs' statement (summary)
+
+The Office of the Attorney-General of Thailand and the Australian Attorney-General's
+Department co-hosted the Forum, an event of the Working Group on Trafficking in Persons.
+88 participants attended, from 30 Bali Process member countries and 5 international
+organisations.
+
+The co-chairs' recommendations for future action are recorded as the Forum's outcomes.
+"""
+
+
+def load_papers(meetings: dict[str, Meeting], author) -> None:
+    """The Forum's statement as a paper every participant may read."""
+    forum = meetings["tip-forum-2016"]
+    title = "Co-chairs' statement"
+    if Document.objects.filter(meeting=forum, title=title).exists():
+        return
+    papers.document_add(
+        forum,
+        title=title,
+        access=Document.Access.PARTICIPANTS,
+        upload=SimpleUploadedFile(
+            "co-chairs-statement.txt", FORUM_STATEMENT.encode(), content_type="text/plain"
+        ),
+        uploaded_by=author,
+    )

@@ -46,6 +46,11 @@ def meeting_edit(request, meeting_id=None):
         if not permissions.can_plan_meetings(request.user):
             raise Http404("No such page")
         meeting = Meeting()
+        # Planned from a group's page: the meeting is the group's, under its Chatham House default.
+        group = permissions.visible_groups(request.user).filter(pk=request.GET.get("group") or 0)
+        for found in group:
+            meeting.group = found
+            meeting.chatham_house = found.chatham_house_default
     else:
         meeting = permissions.get_meeting_for_user(request.user, meeting_id, to_change=True)
     form = forms.MeetingForm(request.POST or None, instance=meeting)

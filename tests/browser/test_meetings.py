@@ -82,3 +82,29 @@ def test_meeting_list_filters_are_accessible(page, demo_site, sign_in, axe_path)
     page.goto(f"{demo_site}/meetings/?kind=workshop&year=2012")
     expect(page.get_by_role("status")).to_have_text("3 meetings")
     assert_accessible(page, axe_path)
+
+
+def test_a_member_downloads_a_paper_prints_the_agenda_and_subscribes(
+    page, demo_site, sign_in, axe_path
+):
+    sign_in(page, demo_site, "expert.th")
+    open_meeting(page, demo_site, "Bali Process Following the Money Forum")
+
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Co-chairs' statement", exact=True).click()
+    assert download.value.suggested_filename == "co-chairs-statement.txt"
+
+    href = page.get_by_role("link", name="Print the agenda (PDF)").get_attribute("href")
+    pdf = page.request.get(demo_site + href)
+    assert pdf.status == 200 and pdf.headers["content-type"] == "application/pdf"
+    assert pdf.body().startswith(b"%PDF-")
+
+    page.get_by_role("link", name=re.compile(r"1 version")).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Co-chairs' statement")
+    assert_accessible(page, axe_path)
+
+    page.goto(f"{demo_site}/calendar/")
+    page.get_by_role("button", name="Create my calendar address").click()
+    feed = page.locator("main").get_by_text(re.compile(r"/calendar/.+\.ics")).first
+    expect(feed).to_be_visible()
+    assert_accessible(page, axe_path)

@@ -4,6 +4,7 @@ from django.db import transaction
 from groups import demo as groups_demo
 from meetings import demo as meetings_demo
 from portal.accounts import demo as accounts_demo
+from portal.accounts.models import User
 
 
 class Command(BaseCommand):
@@ -26,6 +27,7 @@ class Command(BaseCommand):
         groups_demo.load_nominations(groups, members, meetings)
         meetings_demo.load_participation(meetings, members)
         people = accounts_demo.load_people(members, groups, password)
+        meetings_demo.load_papers(meetings, User.objects.get(username="secretariat"))
 
         self.stdout.write("Demo logins (the same password for each):")
         width = max(len(p.username) for p in people)
