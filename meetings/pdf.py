@@ -74,10 +74,7 @@ class PrintedItem:
 
 def printable_agenda(user, meeting: Meeting) -> list[agenda.ScheduledItem]:
     """The scheduled agenda with the papers this person may open and the speakers loaded."""
-    items = selectors.agenda_items(meeting)
-    levels = permissions.readable_access_levels(user, meeting)
-    for item in items:
-        item.paper_list = [paper for paper in item.paper_list if paper.access in levels]
+    items = selectors.agenda_items(meeting, permissions.readable_access_levels(user, meeting))
     prefetch_related_objects([s for item in items for s in item.speaker_list], "person")
     return agenda.schedule(meeting, items)
 

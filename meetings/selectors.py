@@ -45,12 +45,18 @@ def participant_counts(meeting: Meeting, attendance: list[Attendance]) -> Counts
     )
 
 
-def agenda_items(meeting: Meeting) -> list[AgendaItem]:
-    """The agenda's items in order, with their speakers and papers, in three queries."""
+def agenda_items(meeting: Meeting, readable_levels: frozenset[str]) -> list[AgendaItem]:
+    """The agenda's items in order, with their speakers and the papers of the given access
+    levels (the ones the reader may open), in three queries."""
+    papers = (
+        Document.objects.filter(access__in=readable_levels)
+        .prefetch_related("versions")
+        .order_by("title")
+    )
     return list(
         meeting.agenda_items.order_by("position").prefetch_related(
             Prefetch("speakers", Speaker.objects.select_related("person"), to_attr="speaker_list"),
-            Prefetch("documents", Document.objects.order_by("title"), to_attr="paper_list"),
+            Prefetch("documents", papers, to_attr="paper_list"),
         )
     )
 
@@ -71,7 +77,7 @@ class MeetingPage:
 def meeting_page(user, meeting: Meeting) -> MeetingPage:
     """Everything the meeting page shows this person, and nothing they may not see."""
     access = permissions.meeting_access(user, meeting)
-    items = agenda_items(meeting) if access.sees_agenda else None
+    items = agenda_items(meeting, access.readable_levels) if access.sees_agenda else None
     documents = list(
         meeting.documents.filter(access__in=access.readable_levels)
         .prefetch_related("versions")

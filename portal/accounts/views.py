@@ -1,8 +1,10 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from groups.selectors import current_participations
 from portal import permissions
+from portal.accounts.forms import TimeZoneForm
 
 
 @login_required
@@ -13,4 +15,10 @@ def profile(request):
         .select_related("group", "member")
         .order_by("group__short_name")
     )
-    return render(request, "accounts/profile.html", {"participations": participations})
+    form = TimeZoneForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, f"Meeting times are now also shown in {form.instance.time_zone}.")
+        return redirect("profile")
+    context = {"participations": participations, "form": form}
+    return render(request, "accounts/profile.html", context)

@@ -349,3 +349,26 @@ def test_demo_meetings_carry_the_facts_of_the_source_documents(demo, client):
     client.login(username="expert.th", password="demo-password-1")
     text = html.unescape(client.get(reverse("meeting_detail", args=[upcoming.pk])).content.decode())
     assert "The agenda has not been published yet." in text
+
+
+def test_an_agenda_item_lists_only_the_papers_the_reader_may_open(client, world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from meetings import agenda, papers
+
+    meeting = world["meeting"]
+    item = agenda.item_add(meeting, title="Regional priorities")
+    agenda.agenda_publish(meeting)
+    for title, access in [("Discussion paper", "participants"), ("Budget note", "secretariat")]:
+        papers.document_add(
+            meeting,
+            title=title,
+            access=access,
+            upload=SimpleUploadedFile(f"{access}.txt", b"Text of the paper."),
+            uploaded_by=SecretariatFactory(),
+            agenda_item=item,
+        )
+    client.force_login(world["member"])
+    agenda_html = page(client, meeting).content.decode().split('id="agenda-heading"')[1]
+    agenda_html = agenda_html.split("</section>")[0]
+    assert "Discussion paper</a>" in agenda_html and "Budget note" not in agenda_html

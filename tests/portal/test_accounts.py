@@ -82,3 +82,14 @@ def test_profile_shows_clearance_and_its_expiry(client):
     client.force_login(person)
     page = client.get(reverse("profile")).content.decode()
     assert "NV1" in page and "expired on 31 January 2020" in page
+
+
+def test_a_person_sets_the_time_zone_meeting_times_are_also_shown_in(client):
+    person = UserFactory()
+    client.force_login(person)
+    response = client.post(reverse("profile"), {"time_zone": "Pacific/Auckland"}, follow=True)
+    assert "now also shown in Pacific/Auckland" in response.content.decode()
+    person.refresh_from_db()
+    assert person.time_zone == "Pacific/Auckland"
+    bad = client.post(reverse("profile"), {"time_zone": "Mars/Olympus"})
+    assert "time_zone" in bad.context["form"].errors
