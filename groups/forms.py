@@ -88,12 +88,3 @@ class NominationDecisionForm(forms.Form):
     seat = forms.TypedChoiceField(choices=CoChairTerm.Seat.choices, coerce=int)
     starts_on = forms.DateField(widget=DateInput, label="Term starts on")
     planned_end_on = forms.DateField(widget=DateInput, label="Term planned to end on")
-
-
-def add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Show a service's errors beside the form's fields, or above the form for others."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, messages in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, messages)

@@ -8,6 +8,7 @@ from groups import forms, roster, selectors, services
 from groups.models import CoChairTerm
 from meetings import selectors as meeting_selectors
 from portal import permissions
+from portal.forms import add_service_errors
 
 
 @login_required
@@ -84,7 +85,7 @@ def term_edit(request, slug, term_id=None):
         try:
             warnings = services.term_save(form.instance)
         except ValidationError as error:
-            forms.add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             _saved_with_warnings(request, f"Saved the co-chair term of {term.member}.", warnings)
             return redirect("roster", group.slug)
@@ -99,7 +100,7 @@ def nomination_create(request, slug):
         try:
             nomination = services.nomination_record(group=group, **form.cleaned_data)
         except ValidationError as error:
-            forms.add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Recorded the nomination of {nomination.member}.")
             return redirect("roster", group.slug)
@@ -125,7 +126,7 @@ def nomination_decide(request, slug, nomination_id):
         try:
             term, warnings = services.nomination_decide(nomination, **form.cleaned_data)
         except ValidationError as error:
-            forms.add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             _saved_with_warnings(
                 request, f"{term.member} will co-chair from {roster.fmt(term.starts_on)}.", warnings

@@ -1,9 +1,11 @@
 import zoneinfo
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 from groups.models import Member
-from meetings.models import Invitation, Meeting, Outcome
+from meetings import agenda, papers
+from meetings.models import Document, Invitation, Meeting, Outcome
 from portal.accounts.models import User
 
 
@@ -113,3 +115,120 @@ class OutcomeForm(forms.ModelForm):
         model = Outcome
         fields = ["kind", "text"]
         widgets = {"text": forms.Textarea(attrs={"rows": 3})}
+
+
+class ItemForm(forms.Form):
+    """An agenda item; the rules (title, duration, fixed start) are checked by the service."""
+
+    title = forms.CharField(max_length=300, required=False)
+    description = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Description (optional)"
+    )
+    duration_minutes = forms.IntegerField(
+        label="Duration (minutes)",
+        required=False,
+        initial=30,
+        help_text=f"From {agenda.MIN_DURATION} to {agenda.MAX_DURATION} minutes.",
+        widget=forms.NumberInput(attrs={"min": agenda.MIN_DURATION, "max": agenda.MAX_DURATION}),
+    )
+    fixed_start_at = forms.DateTimeField(
+        label="Fixed start (optional, meeting's local time)",
+        required=False,
+        widget=DateTimeInput,
+        help_text="Only for an item that must start at a set time; others follow in order.",
+    )
+
+    def __init__(self, *args, meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.meeting = meeting
+        self.fields["title"].widget.attrs["autocomplete"] = "off"
+
+    def clean_fixed_start_at(self):
+        # Typed as the meeting's wall-clock time, whatever zone the reader is in.
+        value = self.cleaned_data["fixed_start_at"]
+        return value.replace(tzinfo=None).replace(tzinfo=self.meeting.zone) if value else None
+
+    @classmethod
+    def for_item(cls, data, item):
+        initial = {
+            "title": item.title,
+            "description": item.description,
+            "duration_minutes": item.duration_minutes,
+        }
+        if item.fixed_start_at:
+            initial["fixed_start_at"] = item.fixed_start_at.astimezone(item.meeting.zone).replace(
+                tzinfo=None
+            )
+        return cls(data, meeting=item.meeting, initial=initial)
+
+
+class SpeakerForm(forms.Form):
+    person = forms.ModelChoiceField(
+        queryset=User.objects.filter(is_active=True)
+        .select_related("affiliation")
+        .order_by("last_name", "first_name", "username"),
+        required=False,
+        label="A person of the portal",
+    )
+    name = forms.CharField(
+        max_length=200, required=False, label="Or a speaker's name", help_text="For a guest."
+    )
+    affiliation = forms.CharField(
+        max_length=200,
+        required=False,
+        label="Affiliation",
+        help_text="Left empty for a person of the portal, their member is shown.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].label_from_instance = lambda u: (
+            f"{u} ({u.affiliation.display_name})" if u.affiliation_id else str(u)
+        )
+
+
+class UploadField(forms.FileField):
+    """A file field whose picker offers the accepted kinds; the service checks the content."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", "File")
+        kwargs.setdefault(
+            "help_text",
+            f"{papers.ACCEPTED_TEXT}, up to {papers.megabytes(papers.max_bytes())} MB.",
+        )
+        super().__init__(**kwargs)
+        self.widget.attrs["accept"] = papers.accept_attribute()
+
+    def clean(self, data, initial=None):
+        # The service checks again; checking here shows a bad file beside other mistakes.
+        upload = super().clean(data, initial)
+        if upload:
+            try:
+                papers.check_upload(upload)
+            except ValidationError as error:
+                raise ValidationError(error.message_dict["upload"]) from None
+        return upload
+
+
+class DocumentForm(forms.Form):
+    title = forms.CharField(max_length=300)
+    access = forms.ChoiceField(
+        label="Who may read it",
+        choices=Document.Access.choices,
+        initial=Document.Access.PARTICIPANTS,
+    )
+    agenda_item = forms.ModelChoiceField(
+        queryset=None,
+        required=False,
+        empty_label="No agenda item",
+        help_text="The agenda item this paper is for, if any.",
+    )
+    upload = UploadField()
+
+    def __init__(self, *args, meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agenda_item"].queryset = meeting.agenda_items.order_by("position")
+
+
+class VersionForm(forms.Form):
+    upload = UploadField()

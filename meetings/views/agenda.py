@@ -4,7 +4,6 @@ Every page works with plain forms. The editor's script sends the same forms with
 ``X-Requested-With: fetch`` and gets back only the parts of the page that changed.
 """
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -12,81 +11,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from groups.forms import add_service_errors
 from meetings import agenda
-from meetings.forms import DateTimeInput
+from meetings.forms import ItemForm, SpeakerForm
 from portal import permissions
-from portal.accounts.models import User
-
-
-class ItemForm(forms.Form):
-    """An agenda item; the rules (title, duration, fixed start) are checked by the service."""
-
-    title = forms.CharField(max_length=300, required=False)
-    description = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Description (optional)"
-    )
-    duration_minutes = forms.IntegerField(
-        label="Duration (minutes)",
-        required=False,
-        initial=30,
-        help_text=f"From {agenda.MIN_DURATION} to {agenda.MAX_DURATION} minutes.",
-        widget=forms.NumberInput(attrs={"min": agenda.MIN_DURATION, "max": agenda.MAX_DURATION}),
-    )
-    fixed_start_at = forms.DateTimeField(
-        label="Fixed start (optional, meeting's local time)",
-        required=False,
-        widget=DateTimeInput,
-        help_text="Only for an item that must start at a set time; others follow in order.",
-    )
-
-    def __init__(self, *args, meeting, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.meeting = meeting
-        self.fields["title"].widget.attrs["autocomplete"] = "off"
-
-    def clean_fixed_start_at(self):
-        # Typed as the meeting's wall-clock time, whatever zone the reader is in.
-        value = self.cleaned_data["fixed_start_at"]
-        return value.replace(tzinfo=None).replace(tzinfo=self.meeting.zone) if value else None
-
-    @classmethod
-    def for_item(cls, data, item):
-        initial = {
-            "title": item.title,
-            "description": item.description,
-            "duration_minutes": item.duration_minutes,
-        }
-        if item.fixed_start_at:
-            initial["fixed_start_at"] = item.fixed_start_at.astimezone(item.meeting.zone).replace(
-                tzinfo=None
-            )
-        return cls(data, meeting=item.meeting, initial=initial)
-
-
-class SpeakerForm(forms.Form):
-    person = forms.ModelChoiceField(
-        queryset=User.objects.filter(is_active=True)
-        .select_related("affiliation")
-        .order_by("last_name", "first_name", "username"),
-        required=False,
-        label="A person of the portal",
-    )
-    name = forms.CharField(
-        max_length=200, required=False, label="Or a speaker's name", help_text="For a guest."
-    )
-    affiliation = forms.CharField(
-        max_length=200,
-        required=False,
-        label="Affiliation",
-        help_text="Left empty for a person of the portal, their member is shown.",
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["person"].label_from_instance = lambda u: (
-            f"{u} ({u.affiliation.display_name})" if u.affiliation_id else str(u)
-        )
+from portal.forms import add_service_errors
 
 
 def _is_fetch(request) -> bool:

@@ -6,11 +6,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
 from django.views.decorators.http import require_POST
 
-from groups.forms import add_service_errors
 from meetings import forms, selectors, services
 from meetings.filters import MeetingFilter
 from meetings.models import Meeting
 from portal import permissions
+from portal.forms import add_service_errors
 
 
 @login_required

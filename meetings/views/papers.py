@@ -4,7 +4,6 @@ The forms live here rather than in meetings/forms.py: they are small and only th
 pages use them.
 """
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -12,57 +11,10 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_cache_control
 
-from groups.forms import add_service_errors
 from meetings import papers
-from meetings.models import Document
+from meetings.forms import DocumentForm, VersionForm
 from portal import permissions
-
-
-class UploadField(forms.FileField):
-    """A file field whose picker offers the accepted kinds; the service checks the content."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("label", "File")
-        kwargs.setdefault(
-            "help_text",
-            f"{papers.ACCEPTED_TEXT}, up to {papers.megabytes(papers.max_bytes())} MB.",
-        )
-        super().__init__(**kwargs)
-        self.widget.attrs["accept"] = papers.accept_attribute()
-
-    def clean(self, data, initial=None):
-        # The service checks again; checking here shows a bad file beside other mistakes.
-        upload = super().clean(data, initial)
-        if upload:
-            try:
-                papers.check_upload(upload)
-            except ValidationError as error:
-                raise ValidationError(error.message_dict["upload"]) from None
-        return upload
-
-
-class DocumentForm(forms.Form):
-    title = forms.CharField(max_length=300)
-    access = forms.ChoiceField(
-        label="Who may read it",
-        choices=Document.Access.choices,
-        initial=Document.Access.PARTICIPANTS,
-    )
-    agenda_item = forms.ModelChoiceField(
-        queryset=None,
-        required=False,
-        empty_label="No agenda item",
-        help_text="The agenda item this paper is for, if any.",
-    )
-    upload = UploadField()
-
-    def __init__(self, *args, meeting, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["agenda_item"].queryset = meeting.agenda_items.order_by("position")
-
-
-class VersionForm(forms.Form):
-    upload = UploadField()
+from portal.forms import add_service_errors
 
 
 @login_required
