@@ -26,6 +26,7 @@ from groups.models import (
 )
 from groups.selectors import current_co_chair_terms, current_participations
 from meetings.models import Document, Invitation, Meeting
+from workplans.models import Action, WorkPlan
 
 # Participation roles that make a person part of the group (observers and guests do not).
 GROUP_ROLES = (Participation.Role.EXPERT, Participation.Role.FOCAL_POINT)
@@ -318,4 +319,71 @@ def meeting_access(user, meeting: Meeting) -> MeetingAccess:
         sees_agenda=meeting.agenda_is_published or role == Role.CO_CHAIR,
         sees_attendance=takes_part,
         readable_levels=frozenset(readable),
+    )
+
+
+# --- Work plans -----------------------------------------------------------------------
+
+
+def visible_work_plans(user) -> QuerySet[WorkPlan]:
+    """Adopted and superseded plans of the groups a person sees; drafts for the secretariat
+    and the group's co-chairs."""
+    plans = WorkPlan.objects.filter(group__in=visible_groups(user))
+    if is_secretariat(user):
+        return plans
+    chaired = [g.pk for g in visible_groups(user) if role_in_group(user, g) == Role.CO_CHAIR]
+    return plans.exclude(status=WorkPlan.Status.DRAFT) | plans.filter(group__in=chaired)
+
+
+def can_change_work_plan(user, plan: WorkPlan) -> bool:
+    """The secretariat edits every plan: actions, statuses, revisions, imports."""
+    return is_secretariat(user)
+
+
+def get_work_plan_for_user(
+    user, group_slug: str, plan_slug: str, *, to_change: bool = False
+) -> WorkPlan:
+    """A work plan, or 404 when missing, hidden, or not theirs to change."""
+    try:
+        plan = (
+            visible_work_plans(user)
+            .select_related("group")
+            .get(group__slug=group_slug, slug=plan_slug)
+        )
+    except WorkPlan.DoesNotExist:
+        raise Http404("No such work plan") from None
+    if to_change and not can_change_work_plan(user, plan):
+        raise Http404("No such page")
+    return plan
+
+
+def get_action_for_user(user, group_slug: str, plan_slug: str, number: int) -> Action:
+    """An action of a visible work plan, or 404."""
+    plan = get_work_plan_for_user(user, group_slug, plan_slug)
+    try:
+        action = plan.actions.get(number=number)
+    except Action.DoesNotExist:
+        raise Http404("No such action") from None
+    action.plan = plan
+    return action
+
+
+def can_post_update(user, action: Action) -> bool:
+    """The secretariat, or a participant of the group for a member that leads or funds it."""
+    if is_secretariat(user):
+        return True
+    if not user.is_authenticated or not user.affiliation_id:
+        return False
+    member = user.affiliation_id
+    involved = action.lead_members.filter(pk=member).exists() or (
+        action.funding_members.filter(pk=member).exists()
+    )
+    return (
+        involved
+        and (
+            current_participations()
+            .filter(person=user, group=action.plan.group_id, member=member, role__in=GROUP_ROLES)
+            .exists()
+        )
+        and can_view_group(user, action.plan.group)
     )

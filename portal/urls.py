@@ -9,5 +9,6 @@ urlpatterns = [
     path("accounts/", include("portal.accounts.urls")),
     path("", include("groups.urls")),
     path("", include("meetings.urls")),
+    path("", include("workplans.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -17,7 +17,7 @@ def snapshot():
     return {
         model._meta.label: sorted(map(repr, model.objects.values_list()))
         for model in apps.get_models()
-        if model._meta.app_label in {"accounts", "groups", "meetings"}
+        if model._meta.app_label in {"accounts", "groups", "meetings", "workplans"}
     }
 
 

@@ -5,6 +5,7 @@ from groups import demo as groups_demo
 from meetings import demo as meetings_demo
 from portal.accounts import demo as accounts_demo
 from portal.accounts.models import User
+from workplans import demo as workplans_demo
 
 
 class Command(BaseCommand):
@@ -27,7 +28,9 @@ class Command(BaseCommand):
         groups_demo.load_nominations(groups, members, meetings)
         meetings_demo.load_participation(meetings, members)
         people = accounts_demo.load_people(members, groups, password)
-        meetings_demo.load_papers(meetings, User.objects.get(username="secretariat"))
+        secretariat = User.objects.get(username="secretariat")
+        meetings_demo.load_papers(meetings, secretariat)
+        workplans_demo.load_work_plans(groups, members, meetings, secretariat)
 
         self.stdout.write("Demo logins (the same password for each):")
         width = max(len(p.username) for p in people)

@@ -1,0 +1,410 @@
+"""Demo work plans: WG-TIP's Forward Work Plan 2015-17 with its two revisions, WG-TIP's
+2024-2026 plan, and WG-DCN's first plan."""
+
+import datetime
+
+from groups.models import Member, WorkingGroup
+from meetings.models import Meeting
+from portal.demo import set_many, upsert
+from workplans import services
+from workplans.models import Action, Objective, RegionalPriority, WorkPlan
+
+D = datetime.date
+S = Action.Status
+I = Action.Initiative  # noqa: E741
+
+# Set at WG-TIP's first meeting, 25 March 2015 (Attachment A of the plan), in short.
+PRIORITIES = [
+    (
+        "I",
+        "Prevention, including safe migration pathways and awareness-raising among vulnerable groups",
+    ),
+    (
+        "II",
+        "Criminalisation of trafficking consistent with international standards, distinct from migrant smuggling",
+    ),
+    ("III", "Better identification of trafficking, using established indicators"),
+    (
+        "IV",
+        "Assistance for and protection of victims, including remedies and their role as witnesses",
+    ),
+    ("V", "Effective international crime cooperation, such as extradition and mutual assistance"),
+    (
+        "VI",
+        "Targeting the financial incentives through anti-money laundering and proceeds of crime laws",
+    ),
+    (
+        "VII",
+        "Forms of trafficking of particular concern: labour, organ removal, forced marriage, sexual exploitation",
+    ),
+    ("VIII", "National and regional data collection, information sharing and evaluation"),
+    ("IX", "Ratification and implementation of UNTOC and its Trafficking in Persons Protocol"),
+]
+
+# (number, description, 2016 status, 2016 note, target, initiative, priorities, strategy, leads)
+ACTIONS_2016 = [
+    (
+        1,
+        "Regularly share information and hold a dialogue on developments, issues and experience in implementing policy and legal responses to trafficking.",
+        S.ONGOING,
+        "Annual meetings held in 2015 and 2016; updates on developments and trends shared through newsletters to members by e-mail.",
+        "",
+        I.PARTNERSHIP,
+        ["VIII"],
+        True,
+        [],
+    ),
+    (
+        2,
+        "Expand the promotion and use of the Bali Process Policy Guides by law and justice officials, through capacity-building training and other opportunities.",
+        S.ONGOING,
+        "The guides have been translated into 15 regional languages and launched in several member countries; members and the RSO delivered training linked to the guides in 2015/16, continuing in 2016/17.",
+        "2016/17",
+        I.CAPACITY_BUILDING,
+        ["II", "III", "IV"],
+        True,
+        [],
+    ),
+    (
+        3,
+        "Recommend the Bali Process Policy Guides on Identification and Protection of Victims of Trafficking for adoption at the May 2015 AHG SOM.",
+        S.COMPLETE,
+        "The guides were endorsed at the May 2015 AHG SOM.",
+        "2015",
+        I.PUBLICATION,
+        ["III", "IV"],
+        False,
+        [],
+    ),
+    (
+        4,
+        "Hold a regional symposium on labour trafficking to explore how far it affects Bali Process States and find avenues for cooperation on criminal justice responses.",
+        S.COMPLETE,
+        "The Regional Symposium on Labour Trafficking was held in March 2015: 117 participants, including from 35 member countries.",
+        "2015",
+        I.EVENT,
+        ["VII"],
+        False,
+        [],
+    ),
+    (
+        5,
+        "Identify a list of priority trafficking issues for the region to focus capacity building, and hold a dialogue on thematic issues.",
+        S.CONTINUING,
+        "List of regional priorities at Attachment A.",
+        "",
+        I.RESEARCH,
+        [],
+        False,
+        [],
+    ),
+    (
+        6,
+        "Hold a regional Following the Money Forum to strengthen members' anti-money laundering and asset recovery frameworks and disrupt the financial incentive for trafficking.",
+        S.COMPLETE,
+        "The Forum was held on 16-17 May 2016: 88 participants, including from 30 member countries.",
+        "2016",
+        I.EVENT,
+        ["VI"],
+        False,
+        ["australia", "thailand"],
+    ),
+    (
+        7,
+        "Follow up the outcomes of the Following the Money Forum: analysis of business models, member country profiles, regional guidance, a regional training module and networks for information sharing.",
+        S.FOR_ACTION,
+        "Recommendations for future action are listed in the Forum's co-chairs' statement.",
+        "2016/17",
+        I.TRAINING,
+        ["VI"],
+        False,
+        ["australia", "thailand"],
+    ),
+    (
+        8,
+        "Develop guidance tools, including indicators of trafficking for law and justice officials, complementing the Policy Guides.",
+        S.FOR_ACTION,
+        "Implementation of the updated Bali Process Strategy for Cooperation.",
+        "2016/17",
+        I.PUBLICATION,
+        ["III"],
+        True,
+        [],
+    ),
+    (
+        9,
+        "Promote engagement with the private sector and NGOs to prevent trafficking and protect victims, including support for the proposed Bali Process Business Dialogue.",
+        S.CONTINUING,
+        "Dialogue with the private sector and NGOs began at the second meeting on 18 May 2016.",
+        "2016/17",
+        I.PARTNERSHIP,
+        ["I"],
+        True,
+        [],
+    ),
+    (
+        10,
+        "Oversee the RSO in developing a Regional Strategic Roadmap on implementing international standards and good practice against trafficking.",
+        S.FOR_ACTION,
+        "Implementation of the updated Bali Process Strategy for Cooperation.",
+        "2016/17",
+        I.RESEARCH,
+        ["IX"],
+        True,
+        [],
+    ),
+]
+
+# The plan agreed at the first meeting: six actions, before the Forum and the Strategy update.
+ACTIONS_2015 = {
+    1: (S.FOR_ACTION, "Annual meeting and regular updates to members."),
+    2: (S.FOR_ACTION, "Members and the RSO to deliver training linked to the guides."),
+    3: (S.FOR_ACTION, "For the May 2015 AHG SOM."),
+    4: (S.FOR_ACTION, "Planned for March 2015."),
+    5: (S.FOR_ACTION, "To be agreed at the first meeting."),
+    6: (S.FOR_ACTION, "Planned for 2016."),
+}
+
+FOCUS_AREAS_2024 = [
+    "Enhancing information sharing on trafficking trends and related issues.",
+    "Supporting the development and implementation of robust legal and policy frameworks.",
+    "Fostering practical cross-border cooperation.",
+    "Strengthening collaboration with multilateral and regional organisations addressing trafficking.",
+    "Expanding engagement with the private sector and civil society, including through the Bali Process Government and Business Forum.",
+]
+
+
+def load_work_plans(
+    groups: dict[str, WorkingGroup],
+    members: dict[str, Member],
+    meetings: dict[str, Meeting],
+    author,
+) -> None:
+    tip, dcn = groups["wg-tip"], groups["wg-dcn"]
+    priorities = {}
+    for order, (numeral, text) in enumerate(PRIORITIES, start=1):
+        priorities[numeral] = upsert(
+            RegionalPriority, {"group": tip, "numeral": numeral}, order=order, text=text
+        )
+
+    plan = upsert(
+        WorkPlan,
+        {"group": tip, "slug": "2015-17"},
+        title="Forward Work Plan 2015-17",
+        period="2015-17",
+        background=(
+            "Agreed at the Working Group's first meeting on 25 March 2015 and updated following "
+            "its second meeting on 18 May 2016."
+        ),
+        adopted_at=meetings["tip-first-2015"],
+    )
+    if not plan.revisions.exists():
+        _first_revision(plan, priorities, members, meetings, author)
+    if plan.revisions.count() == 1:
+        _second_revision(plan, priorities, members, meetings, author)
+    upsert(WorkPlan, {"pk": plan.pk}, status=WorkPlan.Status.SUPERSEDED)
+
+    current = upsert(
+        WorkPlan,
+        {"group": tip, "slug": "2024-2026"},
+        title="Forward Work Plan 2024-2026",
+        period="2024-2026",
+        background=(
+            "Builds on the 2022 two-year plan, in line with the 2023 Adelaide Strategy for "
+            "Cooperation and the Terms of Reference. A living document, adjusted as priorities "
+            "emerge."
+        ),
+        status=WorkPlan.Status.ADOPTED,
+    )
+    for number, text in enumerate(FOCUS_AREAS_2024, start=1):
+        upsert(Objective, {"plan": current, "number": number}, text=text)
+    for number, (description, status, target, initiative, focus, leads) in enumerate(
+        [
+            (
+                "Share information on trafficking trends at each annual meeting.",
+                S.ONGOING,
+                "2024-2026",
+                I.PARTNERSHIP,
+                1,
+                ["indonesia"],
+            ),
+            (
+                "Support members in reviewing trafficking legislation against international standards.",
+                S.FOR_ACTION,
+                "2025/26",
+                I.CAPACITY_BUILDING,
+                2,
+                ["australia"],
+            ),
+            (
+                "Engage the private sector through the Bali Process Government and Business Forum.",
+                S.CONTINUING,
+                "2024-2026",
+                I.PARTNERSHIP,
+                5,
+                ["thailand"],
+            ),
+        ],
+        start=1,
+    ):
+        action = upsert(
+            Action,
+            {"plan": current, "number": number},
+            description=description,
+            status=status,
+            target_period=target,
+            initiative=initiative,
+        )
+        set_many(action, "objectives", [current.objectives.get(number=focus)])
+        set_many(action, "lead_members", [members[m] for m in leads])
+    if not current.revisions.exists():
+        services.revision_adopt(
+            current,
+            label="Adopted by the Working Group",
+            adopted_on=D(2024, 6, 1),
+            adopted_by=author,
+        )
+
+    first = upsert(
+        WorkPlan,
+        {"group": dcn, "slug": "2014-16"},
+        title="First Forward Work Plan",
+        period="2014-16",
+        background="Developed at the initial Roundtable in Bangkok on 24 September 2014.",
+        adopted_at=meetings["dcn-roundtable-2014"],
+        status=WorkPlan.Status.ADOPTED,
+    )
+    for number, (description, initiative) in enumerate(
+        [
+            (
+                "Catalogue and map regional networks involved in people smuggling and trafficking.",
+                I.RESEARCH,
+            ),
+            ("Run scenario-driven table-top exercises on investigations.", I.TRAINING),
+            ("Issue regional alerts on transnational networks.", I.PUBLICATION),
+        ],
+        start=1,
+    ):
+        upsert(
+            Action,
+            {"plan": first, "number": number},
+            description=description,
+            initiative=initiative,
+            status=S.FOR_ACTION,
+            target_period="2015",
+        )
+    if not first.revisions.exists():
+        services.revision_adopt(
+            first,
+            label="Agreed at the initial Roundtable",
+            adopted_on=D(2014, 9, 24),
+            adopted_at=meetings["dcn-roundtable-2014"],
+            adopted_by=author,
+        )
+
+
+def _action(
+    plan,
+    number,
+    priorities,
+    members,
+    description,
+    status,
+    note,
+    target,
+    initiative,
+    prios,
+    strategy,
+    leads,
+):
+    action = upsert(
+        Action,
+        {"plan": plan, "number": number},
+        description=description,
+        status=status,
+        status_note=note,
+        target_period=target,
+        initiative=initiative,
+        in_bali_process_strategy=strategy,
+    )
+    set_many(action, "priorities", [priorities[p] for p in prios])
+    set_many(action, "lead_members", [members[m] for m in leads])
+    return action
+
+
+def _first_revision(plan, priorities, members, meetings, author):
+    for number, description, _, _, target, initiative, prios, _, leads in ACTIONS_2016:
+        if number in ACTIONS_2015:
+            status, note = ACTIONS_2015[number]
+            _action(
+                plan,
+                number,
+                priorities,
+                members,
+                description,
+                status,
+                note,
+                target,
+                initiative,
+                prios,
+                False,
+                leads,
+            )
+    services.revision_adopt(
+        plan,
+        label="Agreed at the first meeting, 25 March 2015",
+        adopted_on=D(2015, 3, 25),
+        adopted_at=meetings["tip-first-2015"],
+        adopted_by=author,
+    )
+
+
+def _second_revision(plan, priorities, members, meetings, author):
+    for (
+        number,
+        description,
+        status,
+        note,
+        target,
+        initiative,
+        prios,
+        strategy,
+        leads,
+    ) in ACTIONS_2016:
+        _action(
+            plan,
+            number,
+            priorities,
+            members,
+            description,
+            status,
+            note,
+            target,
+            initiative,
+            prios,
+            strategy,
+            leads,
+        )
+    forum = meetings["tip-forum-2016"]
+    six = plan.actions.get(number=6)
+    set_many(six, "delivered_at", [forum])
+    seven = plan.actions.get(number=7)
+    upsert(Action, {"pk": seven.pk}, from_outcome=forum.outcomes.get(number=2))
+    set_many(plan.actions.get(number=4), "delivered_at", [meetings["tip-symposium-2015"]])
+    if not seven.updates.exists():
+        for outcome_number, reported_on in [(3, D(2016, 5, 17)), (4, D(2016, 5, 17))]:
+            outcome = forum.outcomes.get(number=outcome_number)
+            services.update_post(
+                seven,
+                text=outcome.text,
+                author=author,
+                reported_on=reported_on,
+                from_outcome=outcome,
+            )
+    services.revision_adopt(
+        plan,
+        label="Updated following the second meeting, 18 May 2016",
+        adopted_on=D(2016, 5, 18),
+        adopted_at=meetings["tip-second-2016"],
+        adopted_by=author,
+    )
