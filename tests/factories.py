@@ -15,6 +15,7 @@ from groups.models import (
 )
 from meetings.models import Meeting
 from portal.accounts.models import User
+from workplans.models import Action, WorkPlan
 
 
 class MemberFactory(factory.django.DjangoModelFactory):
@@ -131,3 +132,36 @@ class NominationFactory(factory.django.DjangoModelFactory):
     for_term_from = factory.LazyFunction(
         lambda: timezone.localdate() + datetime.timedelta(days=200)
     )
+
+
+class WorkPlanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = WorkPlan
+
+    group = factory.SubFactory(WorkingGroupFactory)
+    title = factory.Sequence(lambda n: f"Forward Work Plan {n}")
+    period = "2015-17"
+    slug = factory.Sequence(lambda n: f"plan-{n}")
+    status = WorkPlan.Status.ADOPTED
+
+
+class ActionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Action
+        skip_postgeneration_save = True
+
+    plan = factory.SubFactory(WorkPlanFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    description = factory.Sequence(lambda n: f"Hold regional dialogue number {n}.")
+    status = Action.Status.FOR_ACTION
+    target_period = "2016/17"
+
+    @factory.post_generation
+    def lead_members(self, create, members):
+        if create and members:
+            self.lead_members.set(members)
+
+    @factory.post_generation
+    def funding_members(self, create, members):
+        if create and members:
+            self.funding_members.set(members)

@@ -1,5 +1,6 @@
 """Walks every URL pattern of the portal: nothing is reachable that should not be."""
 
+import datetime
 import re
 
 import pytest
@@ -9,6 +10,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from meetings import agenda, calendar, papers
 from meetings.models import Invitation, Outcome
 from tests.factories import (
+    ActionFactory,
     CoChairTermFactory,
     MeetingFactory,
     MemberFactory,
@@ -16,8 +18,10 @@ from tests.factories import (
     SecretariatFactory,
     TermsOfReferenceFactory,
     WorkingGroupFactory,
+    WorkPlanFactory,
     participant,
 )
+from workplans import services as workplan_services
 
 pytestmark = pytest.mark.django_db
 
@@ -41,11 +45,14 @@ POST_ONLY = {
     "agenda_item_move",
     "agenda_item_delete",
     "agenda_publish",
+    "action_update_post",
+    "work_plan_revision_adopt",
 }
 # Pages a member opens only once the agenda is published (the agendas here are drafts).
 PUBLISHED_AGENDA_ONLY = {"agenda_pdf"}
 # Pages where the secretariat changes a group or a meeting (or, for an invitation, the
-# invited answer it): 404 for everyone else, even the group's members.
+# invited answer it; for a progress update, the members leading or funding the action post
+# it): 404 for everyone else, even the group's members.
 SECRETARIAT_ONLY = {
     "agenda_edit",
     "agenda_item_edit",
@@ -64,6 +71,10 @@ SECRETARIAT_ONLY = {
     "nomination_create",
     "nomination_decide",
     "nomination_close",
+    "outcome_action",
+    "action_update_post",
+    "work_plan_import",
+    "work_plan_revision_adopt",
 }
 
 
@@ -98,6 +109,11 @@ def world():
             meeting=meeting, member=MemberFactory()
         )
         objects[key]["outcome"] = Outcome.objects.create(meeting=meeting, number=1, text="Agreed.")
+        objects[key]["plan"] = WorkPlanFactory(group=group)
+        objects[key]["action"] = ActionFactory(plan=objects[key]["plan"], number=1)
+        objects[key]["revision"] = workplan_services.revision_adopt(
+            objects[key]["plan"], label="Adopted", adopted_on=datetime.date(2016, 5, 18)
+        )
         objects[key]["item"] = agenda.item_add(meeting, title="Opening")
         objects[key]["feed"] = calendar.feed_create(participant(group))
         objects[key]["document"] = papers.document_add(
@@ -124,6 +140,9 @@ def kwargs_for(pattern: str, things: dict) -> dict:
         "document_id": things["document"].pk,
         "item_id": things["item"].pk,
         "number": 1,
+        "group_slug": things["group"].slug,
+        "plan_slug": things["plan"].slug,
+        "revision": things["revision"].number,
         "uidb64": "MQ",
         "token": "set-password",
     }

@@ -1,8 +1,28 @@
 """Reads about work plans that pages, exports and reports share."""
 
-from django.db.models import Prefetch, QuerySet
+import calendar
+import datetime
+import re
+from dataclasses import dataclass
 
-from workplans.models import Action, ProgressUpdate, WorkPlan
+from django.db.models import (
+    BooleanField,
+    Case,
+    Exists,
+    ExpressionWrapper,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+
+from meetings.models import Meeting, Outcome
+from portal import permissions
+from workplans.models import Action, Objective, ProgressUpdate, RegionalPriority, WorkPlan
 
 
 def actions_for_plan(plan: WorkPlan) -> QuerySet[Action]:
@@ -49,3 +69,221 @@ def snapshot(plan: WorkPlan) -> dict:
             for a in actions_for_plan(plan)
         ],
     }
+
+
+# --- Actions across plans: staleness, target periods, links with meeting outcomes -------
+
+# "No update for six months": the one place the rule is written.
+STALE_AFTER_MONTHS = 6
+# Actions that are finished need no more updates.
+CLOSED = (Action.Status.COMPLETE, Action.Status.DISCONTINUED)
+# Actions still to be delivered by their target period ("continuing" ones have none).
+DUE = (Action.Status.FOR_ACTION, Action.Status.ONGOING)
+
+
+def months_before(day: datetime.date, months: int) -> datetime.date:
+    """The same day of the month, `months` earlier; the month's last day when it is shorter."""
+    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
+    last_day = calendar.monthrange(year, month + 1)[1]
+    return day.replace(year=year, month=month + 1, day=min(day.day, last_day))
+
+
+def stale_since(today: datetime.date) -> datetime.date:
+    """An open action with no progress update reported after this day is stale."""
+    return months_before(today, STALE_AFTER_MONTHS)
+
+
+def _stale(today: datetime.date) -> Q:
+    """Not complete or discontinued, and no update reported in the last six months.
+
+    An update reported exactly six months ago no longer counts (on 1 July, the last update
+    of 1 January leaves six months without one). An action that has never had an update
+    is stale: the plan records no creation date to wait from, and an action nobody has
+    reported on is the one the secretariat should chase.
+    """
+    recent = ProgressUpdate.objects.filter(
+        action=OuterRef("pk"), reported_on__gt=stale_since(today)
+    )
+    return ~Q(status__in=CLOSED) & ~Exists(recent)
+
+
+def stale(queryset: QuerySet[Action], today: datetime.date) -> QuerySet[Action]:
+    """The actions of the queryset with no progress update for six months (see `_stale`)."""
+    return queryset.filter(_stale(today))
+
+
+TARGET_YEAR = re.compile(r"^\s*(\d{4})\s*$")
+TARGET_SPAN = re.compile(r"^\s*(\d{4})\s*[-/–]\s*(\d{2}|\d{4})\s*$")
+# A span longer than this is a typing mistake (2016-61), not a period: it has no end.
+MAX_PERIOD_YEARS = 10
+
+
+def target_period_end(target_period: str) -> datetime.date | None:
+    """The last day of a target period: "2016" ends 31 December 2016; "2016/17", "2015-17"
+    and "2024-2026" end on 31 December of their second year (2017, 2017, 2026).
+
+    A two-year period such as 2016/17 may be a financial year ending on 30 June 2017; the
+    calendar year is taken instead so that no action is called overdue before its members
+    may still deliver it. Anything else (blank, "ongoing", a month) has no end: None.
+    """
+    if match := TARGET_YEAR.match(target_period):
+        return datetime.date(int(match[1]), 12, 31)
+    if match := TARGET_SPAN.match(target_period):
+        first, second = int(match[1]), int(match[2])
+        if len(match[2]) == 2:  # 2016/17, or 1999/00 across a century
+            second += first // 100 * 100 + (100 if second < first % 100 else 0)
+        if first <= second <= first + MAX_PERIOD_YEARS:
+            return datetime.date(second, 12, 31)
+    return None
+
+
+def is_overdue(action: Action, today: datetime.date) -> bool:
+    """An action for action or ongoing whose target period ended before today."""
+    end = target_period_end(action.target_period)
+    return action.status in DUE and end is not None and end < today
+
+
+def actions_across_plans(plans: QuerySet[WorkPlan], today: datetime.date) -> QuerySet[Action]:
+    """The actions of the given plans, with what the action list shows in a fixed number of
+    queries: plan and group, lead members, the latest update's date and whether it is stale."""
+    latest = (
+        ProgressUpdate.objects.filter(action=OuterRef("pk"))
+        .order_by("-reported_on")
+        .values("reported_on")[:1]
+    )
+    return (
+        Action.objects.filter(plan__in=plans)
+        .select_related("plan__group")
+        .prefetch_related("lead_members")
+        .annotate(
+            last_reported_on=Subquery(latest),
+            is_stale=ExpressionWrapper(_stale(today), output_field=BooleanField()),
+        )
+        .order_by("plan__group__short_name", "-plan__period", "plan__pk", "number")
+    )
+
+
+def action_rows(actions: QuerySet[Action], today: datetime.date) -> list[Action]:
+    """The actions as a list, each marked `overdue` or not."""
+    rows = list(actions)
+    for action in rows:
+        action.overdue = is_overdue(action, today)
+    return rows
+
+
+@dataclass
+class ActionPage:
+    action: Action
+    lead_members: list
+    funding_members: list
+    priorities: list[RegionalPriority]
+    objectives: list[Objective]
+    delivered_at: list[Meeting]
+    from_outcome: Outcome | None
+    updates: list[ProgressUpdate]
+    overdue: bool
+    stale: bool
+
+
+def action_page(action: Action, meetings: QuerySet[Meeting], today: datetime.date) -> ActionPage:
+    """Everything the action page shows. `meetings` are those the reader may see: a meeting
+    (or an outcome of one) the reader may not see is left out."""
+    updates = list(
+        action.updates.select_related("author", "from_outcome__meeting").order_by(
+            "-reported_on", "-created_at"
+        )
+    )
+    delivered_at = list(action.delivered_at.order_by("starts_at"))
+    outcome = (
+        Outcome.objects.select_related("meeting").filter(pk=action.from_outcome_id).first()
+        if action.from_outcome_id
+        else None
+    )
+    referred = {m.pk for m in delivered_at} | {
+        u.from_outcome.meeting_id for u in updates if u.from_outcome_id
+    }
+    if outcome:
+        referred.add(outcome.meeting_id)
+    visible = set()
+    if referred:
+        visible = set(meetings.filter(pk__in=referred).values_list("pk", flat=True))
+    for update in updates:
+        if update.from_outcome_id and update.from_outcome.meeting_id not in visible:
+            update.from_outcome = None
+    return ActionPage(
+        action=action,
+        lead_members=list(action.lead_members.all()),
+        funding_members=list(action.funding_members.all()),
+        priorities=list(action.priorities.order_by("order")),
+        objectives=list(action.objectives.order_by("number")),
+        delivered_at=[m for m in delivered_at if m.pk in visible],
+        from_outcome=outcome if outcome and outcome.meeting_id in visible else None,
+        updates=updates,
+        overdue=is_overdue(action, today),
+        stale=stale(Action.objects.filter(pk=action.pk), today).exists(),
+    )
+
+
+@dataclass
+class OutcomeLink:
+    """An action an outcome led to: made from it (`made`) or updated with it."""
+
+    action: Action
+    made: bool
+
+
+def outcome_links(user, outcomes: list[Outcome]) -> dict[int, list[OutcomeLink]]:
+    """For each outcome (by id), the actions made from it or updated with it, of the plans
+    the person may see; two queries when no outcome led anywhere."""
+    ids = [o.pk for o in outcomes]
+    if not ids:
+        return {}
+    made = list(Action.objects.filter(from_outcome__in=ids).select_related("plan__group"))
+    updated = list(
+        ProgressUpdate.objects.filter(from_outcome__in=ids)
+        .select_related("action__plan__group")
+        .order_by("reported_on", "pk")
+    )
+    plan_ids = {a.plan_id for a in made} | {u.action.plan_id for u in updated}
+    if not plan_ids:
+        return {}
+    visible = set(
+        permissions.visible_work_plans(user).filter(pk__in=plan_ids).values_list("pk", flat=True)
+    )
+    links: dict[int, list[OutcomeLink]] = {}
+    seen = set()
+    candidates = [(a.from_outcome_id, a, True) for a in made] + [
+        (u.from_outcome_id, u.action, False) for u in updated
+    ]
+    for outcome_id, action, is_made in candidates:
+        if action.plan_id in visible and (outcome_id, action.pk) not in seen:
+            seen.add((outcome_id, action.pk))
+            links.setdefault(outcome_id, []).append(OutcomeLink(action, is_made))
+    return links
+
+
+def plans_for_meeting(plans: QuerySet[WorkPlan], meeting: Meeting) -> list[WorkPlan]:
+    """The plans, the meeting's group's first, then by group and latest period."""
+    own_first = Case(
+        When(group=meeting.group_id, then=Value(0)), default=Value(1), output_field=IntegerField()
+    )
+    return list(plans.select_related("group").order_by(own_first, "group__short_name", "-period"))
+
+
+def likely_plan(plans: list[WorkPlan], meeting: Meeting) -> WorkPlan | None:
+    """The plan an outcome of the meeting most likely belongs to: the group's adopted plan,
+    else its latest."""
+    own = [p for p in plans if meeting.group_id and p.group_id == meeting.group_id]
+    adopted = [p for p in own if p.status == WorkPlan.Status.ADOPTED]
+    return next(iter(adopted + own), None)
+
+
+def actions_of_plans(plans: list[WorkPlan]) -> list[Action]:
+    """The actions of the plans, plan by plan in the given order, by number."""
+    order = {plan.pk: index for index, plan in enumerate(plans)}
+    actions = Action.objects.filter(plan__in=list(order)).order_by("number")
+    by_plan = {plan.pk: plan for plan in plans}
+    rows = sorted(actions, key=lambda a: order[a.plan_id])
+    for action in rows:
+        action.plan = by_plan[action.plan_id]
+    return rows

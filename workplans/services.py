@@ -72,3 +72,64 @@ def update_post(
     update.full_clean()
     update.save()
     return update
+
+
+# --- From meeting outcomes --------------------------------------------------------------
+
+
+@transaction.atomic
+def action_from_outcome(
+    outcome: Outcome,
+    plan: WorkPlan,
+    *,
+    description: str,
+    by,
+    target_period: str = "",
+    initiative: str = "",
+) -> Action:
+    """Make a meeting outcome the plan's next action, made from the outcome and delivered
+    at its meeting."""
+    plan = WorkPlan.objects.select_for_update().get(pk=plan.pk)
+    already = plan.actions.filter(from_outcome=outcome).first()
+    if already:
+        raise ValidationError(
+            {"plan": f"Outcome {outcome.number} is already action {already.number} of this plan."}
+        )
+    last = plan.actions.aggregate(n=Max("number"))["n"] or 0
+    action = Action(
+        plan=plan,
+        number=last + 1,
+        description=description.strip(),
+        target_period=target_period.strip(),
+        initiative=initiative,
+        from_outcome=outcome,
+    )
+    action._history_user = by
+    action.full_clean()
+    action.save()
+    action.delivered_at.add(outcome.meeting_id)
+    return action
+
+
+def update_from_outcome(
+    outcome: Outcome,
+    action: Action,
+    *,
+    by,
+    text: str = "",
+    reported_on: datetime.date | None = None,
+) -> ProgressUpdate:
+    """Record a meeting outcome as a progress update of an existing action: the outcome's
+    text and the last day of its meeting unless told otherwise."""
+    if action.updates.filter(from_outcome=outcome).exists():
+        raise ValidationError(
+            {"action": f"Outcome {outcome.number} is already recorded on action {action.number}."}
+        )
+    meeting = outcome.meeting
+    return update_post(
+        action,
+        text=text.strip() or outcome.text,
+        author=by,
+        reported_on=reported_on or meeting.ends_at.astimezone(meeting.zone).date(),
+        from_outcome=outcome,
+    )

@@ -1,7 +1,62 @@
 from django.urls import path  # noqa: F401
 
+from workplans.views import actions, exchange, plans
+
 urlpatterns = [
+    # Before the plan pages, which would read "import" as a plan's address.
+    path(
+        "groups/<slug:group_slug>/work-plans/import/",
+        exchange.plan_import,
+        name="work_plan_import",
+    ),
     # -- plans, revisions and comparisons
+    path("groups/<slug:group_slug>/work-plans/", plans.plan_list, name="work_plan_list"),
+    path(
+        "groups/<slug:group_slug>/work-plans/<slug:plan_slug>/",
+        plans.plan_detail,
+        name="work_plan_detail",
+    ),
+    path(
+        "groups/<slug:group_slug>/work-plans/<slug:plan_slug>/revisions/",
+        plans.revision_adopt,
+        name="work_plan_revision_adopt",
+    ),
+    path(
+        "groups/<slug:group_slug>/work-plans/<slug:plan_slug>/revisions/<int:revision>/",
+        plans.revision_detail,
+        name="work_plan_revision",
+    ),
+    path(
+        "groups/<slug:group_slug>/work-plans/<slug:plan_slug>/compare/",
+        plans.plan_compare,
+        name="work_plan_compare",
+    ),
     # -- actions and progress updates
+    path("actions/", actions.action_list, name="action_list"),
+    path(
+        "groups/<slug:group_slug>/work-plans/<slug:plan_slug>/actions/<int:number>/",
+        actions.action_detail,
+        name="action_detail",
+    ),
+    path(
+        "groups/<slug:group_slug>/work-plans/<slug:plan_slug>/actions/<int:number>/updates/",
+        actions.action_update_post,
+        name="action_update_post",
+    ),
+    path(
+        "meetings/<int:meeting_id>/outcomes/<int:outcome_id>/action/",
+        actions.outcome_action,
+        name="outcome_action",
+    ),
     # -- import and export
+    path(
+        "groups/<slug:group_slug>/work-plans/<slug:plan_slug>/plan.csv",
+        exchange.plan_csv,
+        name="work_plan_csv",
+    ),
+    path(
+        "groups/<slug:group_slug>/work-plans/<slug:plan_slug>/plan.pdf",
+        exchange.plan_pdf,
+        name="work_plan_pdf",
+    ),
 ]
