@@ -1,1 +1,120 @@
-"""Models of this app arrive with its first feature."""
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+
+class Report(models.Model):
+    """A group's annual report to the Steering Group, or its oral-update brief for the SOM."""
+
+    class Kind(models.TextChoices):
+        ANNUAL = "annual", "Annual report to the Steering Group"
+        BRIEF = "brief", "Oral-update brief for the AHG SOM"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Waiting for the co-chairs"
+        SENT_BACK = "sent_back", "Sent back"
+        APPROVED = "approved", "Approved"
+        SUBMITTED_TO_STEERING_GROUP = "to_steering_group", "Submitted to the Steering Group"
+        DELIVERED_AT_SOM = "delivered", "Delivered at the SOM"
+
+    group = models.ForeignKey(
+        "groups.WorkingGroup", on_delete=models.PROTECT, related_name="reports"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    year = models.PositiveSmallIntegerField(help_text="The calendar year reported on.")
+    status = models.CharField(max_length=30, choices=Status.choices, default=Status.DRAFT)
+    # Narrative parts, written by the secretariat in Markdown.
+    summary = models.TextField(blank=True)
+    issues_for_direction = models.TextField(
+        "issues on which the co-chairs seek the Steering Group's direction", blank=True
+    )
+    co_chairs_remarks = models.TextField("co-chairs' remarks", blank=True)
+    next_steps = models.TextField("what comes next", blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    # The co-chairs serving at submission: every one of them must approve.
+    approvers = models.ManyToManyField("groups.Member", blank=True, related_name="+")
+    approved_at = models.DateTimeField(null=True, blank=True)
+    approved_content_hash = models.CharField(max_length=64, blank=True)
+    approved_pdf = models.FileField(upload_to="reports/approved/", blank=True)
+
+    history = HistoricalRecords(m2m_fields=[approvers])
+
+    class Meta:
+        ordering = ["group", "-year", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["group", "kind", "year"], name="report_unique"),
+            models.CheckConstraint(
+                name="report_approved_has_hash",
+                condition=Q(approved_at__isnull=True) | ~Q(approved_content_hash=""),
+                violation_error_message="An approved report keeps the hash of what was approved.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.group} {self.get_kind_display()} {self.year}"
+
+
+class Approval(models.Model):
+    """A co-chair's decision on the exact content of a report, identified by its hash."""
+
+    class Decision(models.TextChoices):
+        APPROVED = "approved", "Approved"
+        SENT_BACK = "sent_back", "Sent back"
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="approvals")
+    member = models.ForeignKey("groups.Member", on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decision = models.CharField(max_length=20, choices=Decision.choices)
+    content_hash = models.CharField(max_length=64)
+    comment = models.TextField(blank=True)
+    decided_at = models.DateTimeField(auto_now_add=True)
+    withdrawn_at = models.DateTimeField(
+        null=True, blank=True, help_text="Set when the report changed after this decision."
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["report", "decided_at"]
+        constraints = [
+            # One standing decision per co-chair member and content.
+            models.UniqueConstraint(
+                fields=["report", "member", "content_hash"],
+                condition=Q(withdrawn_at__isnull=True),
+                name="approval_one_standing_per_member",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.member} {self.get_decision_display().lower()} {self.report}"
+
+
+class RenderJob(models.Model):
+    """Rendering a report to PDF in the background; the row is the truth about the job."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Rendering"
+        SUCCEEDED = "succeeded", "Ready"
+        FAILED = "failed", "Failed"
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="render_jobs")
+    content_hash = models.CharField(max_length=64)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True)
+    queued_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    pdf = models.FileField(upload_to="reports/rendered/", blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-queued_at"]
+
+    def __str__(self):
+        return f"Rendering of {self.report} ({self.get_status_display()})"
