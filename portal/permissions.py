@@ -387,3 +387,66 @@ def can_post_update(user, action: Action) -> bool:
         )
         and can_view_group(user, action.plan.group)
     )
+
+
+# --- Reports --------------------------------------------------------------------------
+
+# A report the co-chairs have approved is readable by the whole group.
+REPORT_APPROVED_STATUSES = ("approved", "to_steering_group", "delivered")
+
+
+def _focal_point_members(user, group: WorkingGroup) -> QuerySet:
+    """The members this person currently speaks for in the group as focal point."""
+    return current_participations().filter(
+        person=user, group=group, role=Participation.Role.FOCAL_POINT
+    )
+
+
+def report_approver_member(user, report) -> Member | None:
+    """The approver member this person decides for, or None.
+
+    The co-chairs who approve are fixed at submission (``report.approvers``): the focal
+    point of such a member decides for it even if its term has since ended.
+    """
+    if is_secretariat(user) or not can_view_group(user, report.group):
+        return None
+    ids = _focal_point_members(user, report.group).values("member")
+    return report.approvers.filter(pk__in=ids).first()
+
+
+def visible_reports(user, group: WorkingGroup) -> QuerySet:
+    """The secretariat sees every report; co-chairs and approvers those submitted;
+    members those approved."""
+    from reports.models import Report
+
+    reports = Report.objects.filter(group=group)
+    role = role_in_group(user, group)
+    if role is None:
+        return reports.none()
+    if role == Role.SECRETARIAT:
+        return reports
+    approved = Q(status__in=REPORT_APPROVED_STATUSES)
+    speaks_for = _focal_point_members(user, group).values("member")
+    submitted = ~Q(status="draft") & (Q(approvers__in=speaks_for) if role != Role.CO_CHAIR else Q())
+    ids = reports.filter(approved | submitted).values("pk")
+    return Report.objects.filter(pk__in=ids)
+
+
+def can_change_report(user, report) -> bool:
+    """The secretariat drafts, edits, submits and renders reports."""
+    return is_secretariat(user)
+
+
+def get_report_for_user(user, slug: str, kind: str, year: int, *, to_change: bool = False):
+    """A report of a visible group, or 404 when missing, hidden or not theirs to change."""
+    from reports.models import Report
+
+    group = get_group_for_user(user, slug)
+    try:
+        report = visible_reports(user, group).get(kind=kind, year=year)
+    except Report.DoesNotExist:
+        raise Http404("No such report") from None
+    if to_change and not can_change_report(user, report):
+        raise Http404("No such page")
+    report.group = group
+    return report

@@ -141,6 +141,13 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
+# Beat re-sends rendering jobs lost with a worker or a Redis restart.
+CELERY_BEAT_SCHEDULE = {
+    "requeue-stale-render-jobs": {
+        "task": "reports.tasks.requeue_stale_jobs",
+        "schedule": 300.0,
+    },
+}
 
 # Production hardening; each one can be relaxed from the environment behind a proxy.
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", not DEBUG)

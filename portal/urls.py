@@ -10,5 +10,6 @@ urlpatterns = [
     path("", include("groups.urls")),
     path("", include("meetings.urls")),
     path("", include("workplans.urls")),
+    path("", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -4,11 +4,14 @@ import datetime
 import re
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from meetings import agenda, calendar, papers
 from meetings.models import Invitation, Outcome
+from reports.models import RenderJob, Report
 from tests.factories import (
     ActionFactory,
     CoChairTermFactory,
@@ -47,6 +50,12 @@ POST_ONLY = {
     "agenda_publish",
     "action_update_post",
     "work_plan_revision_adopt",
+    "report_start",
+    "report_submit",
+    "report_decide",
+    "report_mark",
+    "report_render",
+    "report_job_retry",
 }
 # Pages a member opens only once the agenda is published (the agendas here are drafts).
 PUBLISHED_AGENDA_ONLY = {"agenda_pdf"}
@@ -54,6 +63,14 @@ PUBLISHED_AGENDA_ONLY = {"agenda_pdf"}
 # invited answer it; for a progress update, the members leading or funding the action post
 # it): 404 for everyone else, even the group's members.
 SECRETARIAT_ONLY = {
+    # Reports: the secretariat drafts and renders; the co-chairs decide.
+    "report_start",
+    "report_edit",
+    "report_submit",
+    "report_decide",
+    "report_mark",
+    "report_render",
+    "report_job_retry",
     "agenda_edit",
     "agenda_item_edit",
     "agenda_item_move",
@@ -115,6 +132,21 @@ def world():
             objects[key]["plan"], label="Adopted", adopted_on=datetime.date(2016, 5, 18)
         )
         objects[key]["item"] = agenda.item_add(meeting, title="Opening")
+        objects[key]["report"] = report = Report.objects.create(
+            group=group,
+            kind=Report.Kind.ANNUAL,
+            year=2016,
+            status=Report.Status.APPROVED,
+            approved_at=timezone.now(),
+            approved_content_hash="0" * 64,
+            approved_pdf=ContentFile(b"%PDF-1.4 approved", name="approved.pdf"),
+        )
+        objects[key]["job"] = RenderJob.objects.create(
+            report=report,
+            content_hash="0" * 64,
+            status=RenderJob.Status.SUCCEEDED,
+            pdf=ContentFile(b"%PDF-1.4 rendered", name="rendered.pdf"),
+        )
         objects[key]["feed"] = calendar.feed_create(participant(group))
         objects[key]["document"] = papers.document_add(
             meeting,
@@ -140,6 +172,9 @@ def kwargs_for(pattern: str, things: dict) -> dict:
         "document_id": things["document"].pk,
         "item_id": things["item"].pk,
         "number": 1,
+        "kind": "annual",
+        "year": 2016,
+        "job_id": things["job"].pk,
         "group_slug": things["group"].slug,
         "plan_slug": things["plan"].slug,
         "revision": things["revision"].number,

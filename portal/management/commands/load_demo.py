@@ -5,6 +5,7 @@ from groups import demo as groups_demo
 from meetings import demo as meetings_demo
 from portal.accounts import demo as accounts_demo
 from portal.accounts.models import User
+from reports import demo as reports_demo
 from workplans import demo as workplans_demo
 
 
@@ -31,6 +32,7 @@ class Command(BaseCommand):
         secretariat = User.objects.get(username="secretariat")
         meetings_demo.load_papers(meetings, secretariat)
         workplans_demo.load_work_plans(groups, members, meetings, secretariat)
+        reports_demo.load_reports(groups)
 
         self.stdout.write("Demo logins (the same password for each):")
         width = max(len(p.username) for p in people)

@@ -1,0 +1,227 @@
+"""The content of a report: the portal's data for the group and year, as plain data.
+
+Everything is evaluated to strings, numbers, lists and dicts, so the content can be hashed
+(what a co-chair approves) and rendered without another query. Outcomes are stated without
+speakers: no speaker's name or affiliation is ever part of a report, so a meeting under the
+Chatham House Rule is never attributed.
+"""
+
+import datetime
+import hashlib
+import json
+import re
+
+from django.db.models import Prefetch
+
+from groups.models import CoChairTerm
+from meetings import selectors as meeting_selectors
+from meetings.models import Meeting
+from reports.models import Report
+from workplans import selectors as plan_selectors
+from workplans.models import Action, ProgressUpdate, WorkPlan
+
+PLAN_START = re.compile(r"^\s*(\d{4})")
+NARRATIVE_FIELDS = ("summary", "issues_for_direction", "co_chairs_remarks", "next_steps")
+STATUS_WORDS = dict(Action.Status.choices)
+
+
+def _day(day: datetime.date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def _dates(start: datetime.date, end: datetime.date) -> str:
+    """25 March 2015; 25–26 March 2015; 30 March – 1 April 2015."""
+    if start == end:
+        return _day(start)
+    if (start.year, start.month) == (end.year, end.month):
+        return f"{start.day}–{end.day} {end:%B %Y}"
+    if start.year == end.year:
+        return f"{start.day} {start:%B} – {_day(end)}"
+    return f"{_day(start)} – {_day(end)}"
+
+
+def _plan_runs_in(plan: WorkPlan, year: int) -> bool:
+    match = PLAN_START.match(plan.period)
+    if not match:
+        return False
+    end = plan_selectors.target_period_end(plan.period)
+    last = end.year if end else int(match[1])
+    return int(match[1]) <= year <= last
+
+
+def _meetings(report: Report, first: datetime.date, last: datetime.date) -> list[dict]:
+    meetings = (
+        Meeting.objects.filter(group=report.group)
+        .exclude(status=Meeting.Status.CANCELLED)
+        .prefetch_related("outcomes", "attendance__member")
+        .order_by("starts_at")
+    )
+    rows = []
+    for meeting in meetings:
+        start = meeting.starts_at.astimezone(meeting.zone).date()
+        end = meeting.ends_at.astimezone(meeting.zone).date()
+        if not first <= start <= last:
+            continue
+        counts = meeting_selectors.participant_counts(meeting, list(meeting.attendance.all()))
+        rows.append(
+            {
+                "title": meeting.title,
+                "kind": meeting.get_kind_display(),
+                "status": meeting.get_status_display(),
+                "starts_on": start.isoformat(),
+                "ends_on": end.isoformat(),
+                "dates": _dates(start, end),
+                "place": meeting.location,
+                "chatham_house": meeting.chatham_house,
+                "participants": counts.participants,
+                "member_countries": counts.member_countries,
+                "organisations": counts.organisations,
+                # Outcome text only: never who said it.
+                "outcomes": [
+                    {"number": o.number, "kind": o.get_kind_display(), "text": o.text}
+                    for o in sorted(meeting.outcomes.all(), key=lambda o: o.number)
+                ],
+            }
+        )
+    return rows
+
+
+def _actions(report: Report, last: datetime.date) -> tuple[list[dict], list[dict]]:
+    """The actions of the plans running in the year, and the initiatives among them."""
+    plans = [
+        plan
+        for plan in report.group.work_plans.exclude(status=WorkPlan.Status.DRAFT).order_by(
+            "period", "pk"
+        )
+        if _plan_runs_in(plan, report.year)
+    ]
+    updates = ProgressUpdate.objects.filter(reported_on__lte=last).order_by(
+        "-reported_on", "-created_at"
+    )
+    actions = (
+        Action.objects.filter(plan__in=plans)
+        .select_related("plan")
+        .prefetch_related("lead_members", Prefetch("updates", updates, to_attr="update_list"))
+        .order_by("plan__period", "plan_id", "number")
+    )
+    rows, initiatives = [], []
+    for action in actions:
+        latest = action.update_list[0] if action.update_list else None
+        leads = sorted(m.display_name for m in action.lead_members.all())
+        rows.append(
+            {
+                "plan": action.plan.title,
+                "number": action.number,
+                "description": action.description,
+                "status": action.status,
+                "status_word": STATUS_WORDS.get(action.status, action.status),
+                "target_period": action.target_period,
+                "lead_members": leads,
+                "latest_update": latest.text if latest else "",
+                "latest_update_on": latest.reported_on.isoformat() if latest else "",
+                "latest_update_date": _day(latest.reported_on) if latest else "",
+            }
+        )
+        if action.initiative:
+            initiatives.append(
+                {
+                    "number": action.number,
+                    "description": action.description,
+                    "kind": action.get_initiative_display(),
+                    "lead_members": leads,
+                }
+            )
+    return rows, initiatives
+
+
+def _by_status(actions: list[dict]) -> list[dict]:
+    return [
+        {
+            "status": status,
+            "status_word": word,
+            "actions": [a for a in actions if a["status"] == status],
+        }
+        for status, word in Action.Status.choices
+        if any(a["status"] == status for a in actions)
+    ]
+
+
+def _term(term: CoChairTerm) -> dict:
+    return {
+        "member": term.member.display_name,
+        "seat": term.get_seat_display(),
+        "starts_on": term.starts_on.isoformat(),
+        "ends_on": term.ends_on.isoformat(),
+        "dates": f"{_day(term.starts_on)} – {_day(term.ends_on)}",
+    }
+
+
+def _co_chairs(report: Report, first: datetime.date, last: datetime.date) -> dict:
+    terms = list(
+        CoChairTerm.objects.filter(group=report.group)
+        .select_related("member")
+        .order_by("starts_on", "seat")
+    )
+    serving = [t for t in terms if t.starts_on <= last and t.ends_on >= first]
+    changes = []
+    for term in terms:
+        if first <= term.starts_on <= last:
+            changes.append((term.starts_on, f"{term.member.display_name} began a term"))
+        if first <= term.ends_on <= last:
+            changes.append((term.ends_on, f"{term.member.display_name}'s term ended"))
+    return {
+        "serving": [_term(t) for t in serving],
+        "changes": [
+            {"on": day.isoformat(), "date": _day(day), "text": f"{text} ({_day(day)})."}
+            for day, text in sorted(changes)
+        ],
+        "ahead": [_term(t) for t in terms if t.starts_on > last],
+    }
+
+
+def report_content(report: Report) -> dict:
+    """The canonical content of the report for its group and year, as plain data."""
+    first, last = datetime.date(report.year, 1, 1), datetime.date(report.year, 12, 31)
+    group = report.group
+    actions, initiatives = _actions(report, last)
+    meetings = _meetings(report, first, last)
+    is_brief = report.kind == Report.Kind.BRIEF
+    content = {
+        "kind": report.kind,
+        "title": report.get_kind_display(),
+        "year": report.year,
+        "group": {"name": group.name, "short_name": group.short_name},
+        "period": {
+            "starts_on": first.isoformat(),
+            "ends_on": last.isoformat(),
+            "text": f"{_day(first)} – {_day(last)}",
+        },
+        "meetings": meetings,
+        "status_counts": [
+            {"status": s, "status_word": w, "count": sum(a["status"] == s for a in actions)}
+            for s, w in Action.Status.choices
+        ],
+        "actions_total": len(actions),
+        "co_chairs": _co_chairs(report, first, last),
+        "narrative": {field: getattr(report, field) for field in NARRATIVE_FIELDS},
+    }
+    if is_brief:
+        # Speaking points: what is still open, no full table; no initiatives.
+        open_actions = [a for a in actions if a["status"] not in plan_selectors.CLOSED]
+        content["actions_by_status"] = _by_status(
+            [
+                {**a, "latest_update": "", "latest_update_on": "", "latest_update_date": ""}
+                for a in open_actions
+            ]
+        )
+        content["initiatives"] = []
+    else:
+        content["actions_by_status"] = _by_status(actions)
+        content["initiatives"] = initiatives
+    return content
+
+
+def content_hash(content: dict) -> str:
+    """The SHA-256 of the canonical JSON of the content: what an approval is bound to."""
+    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()

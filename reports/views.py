@@ -1,0 +1,240 @@
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from portal import permissions
+from portal.forms import add_service_errors
+from reports import services
+from reports.models import Approval, RenderJob, Report
+
+
+class ReportStartForm(forms.Form):
+    kind = forms.ChoiceField(choices=Report.Kind.choices)
+    year = forms.IntegerField(min_value=2002, max_value=2100)
+
+
+class NarrativeForm(forms.ModelForm):
+    class Meta:
+        model = Report
+        fields = list(services.NARRATIVE_FIELDS)
+        help_texts = {f: "Markdown." for f in services.NARRATIVE_FIELDS}
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=Approval.Decision.choices, widget=forms.HiddenInput)
+    content_hash = forms.CharField(max_length=64, widget=forms.HiddenInput)
+    comment = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+def _report_url(report: Report) -> str:
+    return reverse("report_detail", args=[report.group.slug, report.kind, report.year])
+
+
+def _job_state(report: Report, job: RenderJob | None) -> dict:
+    """What the page's script needs to show the latest rendering."""
+    if job is None:
+        return {"status": None}
+    finished = job.finished_at
+    state = {
+        "id": job.pk,
+        "status": job.status,
+        "label": job.get_status_display(),
+        "attempts": job.attempts,
+        "error": job.error if job.status == RenderJob.Status.FAILED else "",
+        "queued_at": job.queued_at.isoformat(),
+        "finished_at": finished.isoformat() if finished else None,
+        "content_hash": job.content_hash,
+        "pdf_url": "",
+    }
+    if job.status == RenderJob.Status.SUCCEEDED and job.pdf:
+        state["pdf_url"] = reverse(
+            "report_job_pdf", args=[report.group.slug, report.kind, report.year, job.pk]
+        )
+    return state
+
+
+@login_required
+def report_list(request, slug):
+    group = permissions.get_group_for_user(request.user, slug)
+    reports = permissions.visible_reports(request.user, group).order_by("-year", "kind")
+    context = {
+        "group": group,
+        "reports": list(reports),
+        "can_start": permissions.can_change_group(request.user, group),
+        "form": ReportStartForm(initial={"year": timezone.localdate().year}),
+    }
+    return render(request, "reports/report_list.html", context)
+
+
+@login_required
+@require_POST
+def report_start(request, slug):
+    group = permissions.get_group_for_user(request.user, slug, to_change=True)
+    form = ReportStartForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose the kind of report and a year.")
+        return redirect("report_list", group.slug)
+    report = services.report_start(group, form.cleaned_data["kind"], form.cleaned_data["year"])
+    return redirect("report_edit", group.slug, report.kind, report.year)
+
+
+@login_required
+def report_detail(request, slug, kind, year):
+    from reports import assembly, pdf
+
+    report = permissions.get_report_for_user(request.user, slug, kind, year)
+    content = assembly.report_content(report)
+    content_hash = assembly.content_hash(content)
+    approver = permissions.report_approver_member(request.user, report)
+    job = report.render_jobs.first()
+    context = {
+        "report": report,
+        "group": report.group,
+        "content_hash": content_hash,
+        "preview": pdf.report_html(report, content),
+        "approvals": list(report.approvals.select_related("member", "person")),
+        "approvers": list(report.approvers.all()),
+        "can_change": permissions.can_change_report(request.user, report),
+        "can_edit": report.status not in services.APPROVED_STATUSES,
+        "can_submit": report.status in (Report.Status.DRAFT, Report.Status.SENT_BACK),
+        "can_mark": report.status in services.APPROVED_STATUSES,
+        "approver": approver if report.status == Report.Status.SUBMITTED else None,
+        "decision_form": DecisionForm(initial={"content_hash": content_hash}),
+        "job": job,
+        "job_state": _job_state(report, job),
+        "Status": Report.Status,
+    }
+    return render(request, "reports/report_detail.html", context)
+
+
+@login_required
+def report_edit(request, slug, kind, year):
+    report = permissions.get_report_for_user(request.user, slug, kind, year, to_change=True)
+    form = NarrativeForm(request.POST or None, instance=Report.objects.get(pk=report.pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.report_edit(report, **{f: form.cleaned_data[f] for f in form.fields})
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Saved {report}.")
+            return redirect(_report_url(report))
+    return render(request, "reports/report_edit.html", {"form": form, "report": report})
+
+
+@login_required
+@require_POST
+def report_submit(request, slug, kind, year):
+    report = permissions.get_report_for_user(request.user, slug, kind, year, to_change=True)
+    try:
+        services.report_submit(report, request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Submitted to the co-chairs for approval.")
+    return redirect(_report_url(report))
+
+
+@login_required
+@require_POST
+def report_decide(request, slug, kind, year):
+    report = permissions.get_report_for_user(request.user, slug, kind, year)
+    if permissions.report_approver_member(request.user, report) is None:
+        raise Http404("No such page")
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Approve the report or send it back.")
+        return redirect(_report_url(report))
+    try:
+        approval = services.report_decide(report, person=request.user, **form.cleaned_data)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, f"You {approval.get_decision_display().lower()} the report as read."
+        )
+    return redirect(_report_url(report))
+
+
+@login_required
+@require_POST
+def report_mark(request, slug, kind, year):
+    report = permissions.get_report_for_user(request.user, slug, kind, year, to_change=True)
+    try:
+        report = services.report_mark(report, request.POST.get("status", ""))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Recorded: {report.get_status_display().lower()}.")
+    return redirect(_report_url(report))
+
+
+@login_required
+@require_POST
+def report_render(request, slug, kind, year):
+    report = permissions.get_report_for_user(request.user, slug, kind, year, to_change=True)
+    job = services.render_enqueue(report, request.user)
+    if request.headers.get("Accept") == "application/json":
+        return JsonResponse(_job_state(report, job))
+    messages.success(request, "The PDF is being rendered.")
+    return redirect(_report_url(report))
+
+
+@login_required
+@require_POST
+def report_job_retry(request, slug, kind, year, job_id):
+    report = permissions.get_report_for_user(request.user, slug, kind, year, to_change=True)
+    job = _job_of(report, job_id)
+    try:
+        job = services.render_retry(job, request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    if request.headers.get("Accept") == "application/json":
+        return JsonResponse(_job_state(report, job))
+    return redirect(_report_url(report))
+
+
+@login_required
+def report_job_status(request, slug, kind, year):
+    report = permissions.get_report_for_user(request.user, slug, kind, year)
+    return JsonResponse(_job_state(report, report.render_jobs.first()))
+
+
+@login_required
+def report_job_pdf(request, slug, kind, year, job_id):
+    report = permissions.get_report_for_user(request.user, slug, kind, year)
+    job = _job_of(report, job_id)
+    if job.status != RenderJob.Status.SUCCEEDED or not job.pdf:
+        raise Http404("No such file")
+    return _pdf_response(job.pdf, report, suffix=f"-draft-{job.pk}")
+
+
+@login_required
+def report_pdf(request, slug, kind, year):
+    """The approved PDF, as frozen when the co-chairs approved the report."""
+    report = permissions.get_report_for_user(request.user, slug, kind, year)
+    if not report.approved_pdf:
+        raise Http404("No approved PDF")
+    return _pdf_response(report.approved_pdf, report)
+
+
+def _job_of(report: Report, job_id: int) -> RenderJob:
+    try:
+        job = report.render_jobs.get(pk=job_id)
+    except RenderJob.DoesNotExist:
+        raise Http404("No such rendering") from None
+    job.report = report
+    return job
+
+
+def _pdf_response(field, report: Report, suffix: str = "") -> FileResponse:
+    name = f"{report.group.slug}-{report.kind}-{report.year}{suffix}.pdf"
+    return FileResponse(
+        field.open("rb"), as_attachment=True, filename=name, content_type="application/pdf"
+    )
