@@ -1,9 +1,14 @@
 """Running the portal's own commands in separate processes, as an operator would."""
 
 import os
+import socket
 import subprocess
 import sys
+import time
+import urllib.parse
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -27,3 +32,31 @@ def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
         text=True,
         timeout=120,
     )
+
+
+def redis_url() -> str:
+    """The broker of this run; CI must provide one, a developer's machine may lack it."""
+    url = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
+    parsed = urllib.parse.urlparse(url)
+    try:
+        socket.create_connection((parsed.hostname, parsed.port or 6379), timeout=2).close()
+    except OSError:
+        message = f"Redis is not reachable at {url}: start it (see the README) or set REDIS_URL"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return url
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until(condition, seconds: float, what: str) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what} did not happen within {seconds} s")
+        time.sleep(0.2)

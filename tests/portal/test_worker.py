@@ -1,47 +1,16 @@
 """One job end to end: a web process enqueues it in a real Redis, a real worker runs it."""
 
 import http.cookiejar
-import os
 import re
-import socket
 import subprocess
 import sys
-import time
 import urllib.parse
 import urllib.request
 import uuid
 
 import pytest
 
-from tests.processes import ROOT, manage, shell_env
-
-
-def redis_url() -> str:
-    """The broker of this run; CI must provide one, a developer's machine may lack it."""
-    url = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
-    parsed = urllib.parse.urlparse(url)
-    try:
-        socket.create_connection((parsed.hostname, parsed.port or 6379), timeout=2).close()
-    except OSError:
-        message = f"Redis is not reachable at {url}: start it (see the README) or set REDIS_URL"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    return url
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_until(condition, seconds: float, what: str) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{what} did not happen within {seconds} s")
-        time.sleep(0.2)
+from tests.processes import ROOT, free_port, manage, redis_url, shell_env, wait_until
 
 
 @pytest.fixture
