@@ -5,6 +5,7 @@ from django.shortcuts import render
 from groups import selectors
 from meetings import selectors as meeting_selectors
 from portal import permissions
+from reports import selectors as report_selectors
 
 
 @login_required
@@ -14,6 +15,7 @@ def home(request):
     context = {
         "groups": groups,
         "upcoming": meeting_selectors.upcoming_meetings(user),
+        "reports_waiting": report_selectors.reports_waiting(user),
         "alerts": selectors.secretariat_alerts() if permissions.is_secretariat(user) else [],
     }
     return render(request, "portal/home.html", context)
