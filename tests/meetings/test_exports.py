@@ -424,7 +424,7 @@ def test_fetcher_refuses_a_path_escaping_the_static_folder(no_network, settings)
 
 def test_fetcher_serves_the_print_stylesheet(no_network):
     fetcher = pdf.StaticFilesOnly()
-    response = fetcher.fetch(path2url(pdf.static_folder()) + "css/agenda-print.css")
+    response = fetcher.fetch(path2url(pdf.static_folder()) + "css/print-base.css")
     assert response.content_type == "text/css"
     assert b"counter(pages)" in response.read()
 
