@@ -168,11 +168,12 @@ def get_terms_of_reference_for_user(user, group_slug: str, version: int) -> Term
 # --- Meetings -------------------------------------------------------------------------
 
 
-def _invited(user) -> Q:
-    """Meetings to which the person, or the member they work for, is invited."""
-    invited = Q(invitations__person=user)
+def _invited(user, prefix: str = "") -> Q:
+    """Invitations of the person, or of the member they work for (``prefix`` reaches them
+    from another model, e.g. ``invitations__`` from a meeting)."""
+    invited = Q(**{f"{prefix}person": user})
     if user.affiliation_id:
-        invited |= Q(invitations__member=user.affiliation_id)
+        invited |= Q(**{f"{prefix}member": user.affiliation_id})
     return invited
 
 
@@ -193,7 +194,7 @@ def visible_meetings(user) -> QuerySet[Meeting]:
         return meetings.none()
     if is_secretariat(user):
         return meetings
-    allowed = Q(group__in=visible_groups(user)) | _invited(user)
+    allowed = Q(group__in=visible_groups(user)) | _invited(user, "invitations__")
     if _is_member_of_some_group(user):
         allowed |= Q(group__isnull=True)
     ids = meetings.filter(allowed).values("pk")
@@ -223,13 +224,6 @@ def can_change_meeting(user, meeting: Meeting) -> bool:
     return can_plan_meetings(user)
 
 
-def can_see_draft_agenda(user, meeting: Meeting) -> bool:
-    """The secretariat and the co-chairs see an agenda before it is published."""
-    return is_secretariat(user) or (
-        meeting.group_id is not None and role_in_group(user, meeting.group) == Role.CO_CHAIR
-    )
-
-
 def can_see_agenda(user, meeting: Meeting) -> bool:
     return meeting_access(user, meeting).sees_agenda
 
@@ -238,20 +232,8 @@ def takes_part_in_meeting(user, meeting: Meeting) -> bool:
     """Invited to the meeting, directly or through their member, or recorded as attending."""
     if not (user.is_authenticated and user.is_active):
         return False
-    invited = meeting.invitations.filter(_invited_here(user)).exists()
+    invited = meeting.invitations.filter(_invited(user)).exists()
     return invited or meeting.attendance.filter(person=user).exists()
-
-
-def _invited_here(user) -> Q:
-    invited = Q(person=user)
-    if user.affiliation_id:
-        invited |= Q(member=user.affiliation_id)
-    return invited
-
-
-def can_see_attendance(user, meeting: Meeting) -> bool:
-    """Who attends is for the meeting's participants (and the secretariat) only."""
-    return meeting_access(user, meeting).sees_attendance
 
 
 def can_answer_invitation(user, invitation: Invitation) -> bool:
@@ -317,6 +299,7 @@ def meeting_access(user, meeting: Meeting) -> MeetingAccess:
         can_change=False,
         # Members read a published agenda; the co-chairs also see the draft.
         sees_agenda=meeting.agenda_is_published or role == Role.CO_CHAIR,
+        # Who attends is for the meeting's participants (and the secretariat) only.
         sees_attendance=takes_part,
         readable_levels=frozenset(readable),
     )
