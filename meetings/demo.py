@@ -358,6 +358,22 @@ def load_meetings(groups: dict[str, WorkingGroup]) -> dict[str, Meeting]:
         m["tip-annual-2026"],
         [OPENING, ("Forward Work Plan 2024-2026: progress", 90), ("Nominations for co-chair", 30)],
     )
+    _outcomes(
+        m["tip-annual-2026"],
+        [
+            (AGREED, "Members took note of progress on the Forward Work Plan 2024-2026."),
+            (
+                AGREED,
+                "Members invited nominations for seat 1 of the co-chairs, which Australia "
+                "holds until 5 August 2027.",
+            ),
+            (
+                RECOMMENDATION,
+                "The co-chairs recommend that the next Forward Work Plan be drafted for "
+                "discussion at the annual meeting in 2027.",
+            ),
+        ],
+    )
     m["tip-annual-2027"] = _meeting(
         "WG-TIP annual meeting 2027",
         Meeting.Kind.WORKING_GROUP,

@@ -68,7 +68,10 @@ class MeetingPage:
     documents: list[Document]
     invitations: list[Invitation] | None
     attendance: list[Attendance] | None
-    outcomes: list[Outcome]
+    # None when the person may not read the outcomes yet (see permissions).
+    outcomes: list[Outcome] | None
+    outcomes_recorded: int
+    outcome_record: object | None  # the Report the co-chairs approve, if the person may open it
     counts: Counts
     answerable: list[Invitation]
     access: permissions.MeetingAccess
@@ -88,13 +91,21 @@ def meeting_page(user, meeting: Meeting) -> MeetingPage:
     for invitation in invitations:
         invitation.meeting = meeting
     sees_lists = access.sees_attendance
+    outcomes = list(meeting.outcomes.order_by("number"))
+    record = getattr(meeting, "outcome_record", None) if meeting.group_id else None
+    if record is not None:
+        record.group, record.meeting = meeting.group, meeting
+        if not permissions.can_open_report(user, record):
+            record = None
     return MeetingPage(
         meeting=meeting,
         agenda=agenda.schedule(meeting, items) if items is not None else None,
         documents=documents,
         invitations=invitations if sees_lists else None,
         attendance=attendance_list if sees_lists else None,
-        outcomes=list(meeting.outcomes.order_by("number")),
+        outcomes=outcomes if access.sees_outcomes else None,
+        outcomes_recorded=len(outcomes),
+        outcome_record=record,
         counts=participant_counts(meeting, attendance_list),
         answerable=[
             i

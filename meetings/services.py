@@ -11,6 +11,7 @@ from groups.selectors import current_participations
 from meetings.models import Attendance, Invitation, Meeting, Outcome
 from portal.accounts.models import User
 from portal.accounts.tasks import send_email
+from reports import services as report_services
 
 # A change to any of these is news to everyone who has answered an invitation.
 LOGISTICS = ("starts_at", "ends_at", "time_zone", "venue", "city", "country")
@@ -134,8 +135,9 @@ def attendance_record(meeting: Meeting, invitations: list[Invitation]) -> list[A
 
 @transaction.atomic
 def outcome_add(meeting: Meeting, *, kind: str, text: str) -> Outcome:
-    """Add the next numbered outcome of a meeting."""
+    """Add the next numbered outcome of a meeting, unless its co-chairs have approved them."""
     Meeting.objects.select_for_update().get(pk=meeting.pk)
+    report_services.outcomes_changing(meeting)
     last = meeting.outcomes.aggregate(n=Max("number"))["n"] or 0
     outcome = Outcome(meeting=meeting, number=last + 1, kind=kind, text=text.strip())
     outcome.full_clean()
@@ -147,6 +149,7 @@ def outcome_add(meeting: Meeting, *, kind: str, text: str) -> Outcome:
 def outcome_delete(outcome: Outcome) -> None:
     """Remove an outcome; the ones after it move up so the numbers stay 1..n."""
     meeting = Meeting.objects.select_for_update().get(pk=outcome.meeting_id)
+    report_services.outcomes_changing(meeting)
     outcome.delete()
     for number, later in enumerate(meeting.outcomes.order_by("number"), start=1):
         if later.number != number:

@@ -26,6 +26,7 @@ from groups.models import (
 )
 from groups.selectors import current_co_chair_terms, current_participations
 from meetings.models import Document, Invitation, Meeting
+from reports.models import APPROVED_STATUSES as REPORT_APPROVED_STATUSES
 from workplans.models import Action, WorkPlan
 
 # Participation roles that make a person part of the group (observers and guests do not).
@@ -207,7 +208,9 @@ def visible_meetings(user) -> QuerySet[Meeting]:
 def get_meeting_for_user(user, meeting_id: int, *, to_change: bool = False) -> Meeting:
     """The meeting, or 404 when it does not exist, is hidden, or is not theirs to change."""
     try:
-        meeting = visible_meetings(user).select_related("group").get(pk=meeting_id)
+        meeting = (
+            visible_meetings(user).select_related("group", "outcome_record").get(pk=meeting_id)
+        )
     except Meeting.DoesNotExist:
         raise Http404("No such meeting") from None
     if to_change and not can_change_meeting(user, meeting):
@@ -280,6 +283,7 @@ class MeetingAccess:
     can_change: bool
     sees_agenda: bool
     sees_attendance: bool
+    sees_outcomes: bool
     readable_levels: frozenset[str]
 
 
@@ -287,7 +291,7 @@ def meeting_access(user, meeting: Meeting) -> MeetingAccess:
     """Everything the meeting page needs to know about this person, in a few queries."""
     levels = Document.Access
     if is_secretariat(user):
-        return MeetingAccess(True, True, True, frozenset(levels.values))
+        return MeetingAccess(True, True, True, True, frozenset(levels.values))
     takes_part = takes_part_in_meeting(user, meeting)
     role = role_in_group(user, meeting.group) if meeting.group_id else None
     readable = {levels.PUBLIC}
@@ -301,7 +305,39 @@ def meeting_access(user, meeting: Meeting) -> MeetingAccess:
         sees_agenda=meeting.agenda_is_published or role == Role.CO_CHAIR,
         # Who attends is for the meeting's participants (and the secretariat) only.
         sees_attendance=takes_part,
+        sees_outcomes=meeting.group_id is None
+        or role == Role.CO_CHAIR
+        or _outcomes_approved(meeting),
         readable_levels=frozenset(readable),
+    )
+
+
+def _outcomes_approved(meeting: Meeting) -> bool:
+    record = getattr(meeting, "outcome_record", None)
+    return record is not None and record.status in REPORT_APPROVED_STATUSES
+
+
+def outcome_visible_meetings(user) -> QuerySet[Meeting]:
+    """The meetings whose outcomes this person may read (``meeting_access`` answers the
+    same for one meeting).
+
+    A working group's members read a meeting's outcomes once its co-chairs have approved
+    the outcome record; until then only the secretariat and the group's co-chairs do. The
+    outcomes of a Bali Process body's meeting are that body's published statement and are
+    read as recorded.
+    """
+    meetings = visible_meetings(user)
+    if is_secretariat(user):
+        return meetings
+    chairs = current_co_chair_terms().filter(
+        member__in=current_participations()
+        .filter(person=user, role=Participation.Role.FOCAL_POINT)
+        .values("member")
+    )
+    return meetings.filter(
+        Q(group__isnull=True)
+        | Q(outcome_record__status__in=REPORT_APPROVED_STATUSES)
+        | Q(group__in=chairs.values("group"))
     )
 
 
@@ -374,9 +410,6 @@ def can_post_update(user, action: Action) -> bool:
 
 # --- Reports --------------------------------------------------------------------------
 
-# A report the co-chairs have approved is readable by the whole group.
-REPORT_APPROVED_STATUSES = ("approved", "to_steering_group", "delivered")
-
 
 def _focal_point_members(user, group: WorkingGroup) -> QuerySet:
     """The members this person currently speaks for in the group as focal point."""
@@ -408,6 +441,7 @@ def visible_reports(user, group: WorkingGroup) -> QuerySet:
         return reports.none()
     if role == Role.SECRETARIAT:
         return reports
+    # A report the co-chairs have approved is readable by the whole group.
     approved = Q(status__in=REPORT_APPROVED_STATUSES)
     speaks_for = _focal_point_members(user, group).values("member")
     submitted = ~Q(status="draft") & (Q(approvers__in=speaks_for) if role != Role.CO_CHAIR else Q())
@@ -415,18 +449,39 @@ def visible_reports(user, group: WorkingGroup) -> QuerySet:
     return Report.objects.filter(pk__in=ids)
 
 
+def can_open_report(user, report) -> bool:
+    return visible_reports(user, report.group).filter(pk=report.pk).exists()
+
+
 def can_change_report(user, report) -> bool:
     """The secretariat drafts, edits, submits and renders reports."""
     return is_secretariat(user)
 
 
-def get_report_for_user(user, slug: str, kind: str, year: int, *, to_change: bool = False):
-    """A report of a visible group, or 404 when missing, hidden or not theirs to change."""
+def get_report_for_user(
+    user,
+    slug: str | None = None,
+    kind: str | None = None,
+    year: int | None = None,
+    *,
+    meeting_id: int | None = None,
+    to_change: bool = False,
+):
+    """A report of a visible group, by group, kind and year, or the outcome record of a
+    visible meeting; 404 when missing, hidden or not theirs to change."""
     from reports.models import Report
 
-    group = get_group_for_user(user, slug)
+    if meeting_id is not None:
+        meeting = get_meeting_for_user(user, meeting_id)
+        group = meeting.group
+        if group is None or not can_view_group(user, group):
+            raise Http404("No such report")
+        where = {"meeting": meeting}
+    else:
+        group = get_group_for_user(user, slug)
+        where = {"kind": kind, "year": year, "meeting__isnull": True}
     try:
-        report = visible_reports(user, group).get(kind=kind, year=year)
+        report = visible_reports(user, group).select_related("meeting").get(**where)
     except Report.DoesNotExist:
         raise Http404("No such report") from None
     if to_change and not can_change_report(user, report):

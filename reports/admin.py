@@ -26,8 +26,9 @@ class ApprovalInline(admin.TabularInline):
 
 @admin.register(Report)
 class ReportAdmin(SecretariatAdmin):
-    list_display = ["group", "kind", "year", "status", "approved_at"]
+    list_display = ["group", "kind", "year", "meeting", "status", "approved_at"]
     list_filter = ["group", "kind", "status"]
+    list_select_related = ["group", "meeting"]
     readonly_fields = ["submitted_at", "approved_at", "approved_content_hash", "approved_pdf"]
     inlines = [ApprovalInline]
 
@@ -35,6 +36,7 @@ class ReportAdmin(SecretariatAdmin):
 @admin.register(RenderJob)
 class RenderJobAdmin(SecretariatOnly, admin.ModelAdmin):
     list_display = ["report", "status", "attempts", "queued_at", "finished_at"]
+    list_select_related = ["report__group", "report__meeting"]
     list_filter = ["status"]
     readonly_fields = [f.name for f in RenderJob._meta.fields]
 

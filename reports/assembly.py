@@ -14,9 +14,10 @@ import re
 from django.db.models import Prefetch
 
 from groups.models import CoChairTerm
+from groups.selectors import current_co_chair_terms
 from meetings import selectors as meeting_selectors
 from meetings.models import Meeting
-from reports.models import Report
+from reports.models import APPROVED_STATUSES, Report
 from workplans import selectors as plan_selectors
 from workplans.models import Action, ProgressUpdate, WorkPlan
 
@@ -49,40 +50,52 @@ def _plan_runs_in(plan: WorkPlan, year: int) -> bool:
     return int(match[1]) <= year <= last
 
 
+def _meeting(meeting: Meeting) -> dict:
+    """A meeting's facts and its outcomes, stated without speakers."""
+    start = meeting.starts_at.astimezone(meeting.zone).date()
+    end = meeting.ends_at.astimezone(meeting.zone).date()
+    counts = meeting_selectors.participant_counts(meeting, list(meeting.attendance.all()))
+    return {
+        "title": meeting.title,
+        "kind": meeting.get_kind_display(),
+        "status": meeting.get_status_display(),
+        "starts_on": start.isoformat(),
+        "ends_on": end.isoformat(),
+        "dates": _dates(start, end),
+        "place": meeting.location,
+        "chatham_house": meeting.chatham_house,
+        "participants": counts.participants,
+        "member_countries": counts.member_countries,
+        "organisations": counts.organisations,
+        # Outcome text only: never who said it.
+        "outcomes": [
+            {"number": o.number, "kind": o.get_kind_display(), "text": o.text}
+            for o in sorted(meeting.outcomes.all(), key=lambda o: o.number)
+        ],
+    }
+
+
 def _meetings(report: Report, first: datetime.date, last: datetime.date) -> list[dict]:
+    """The group's meetings of the period. A meeting's outcomes are reported once its
+    co-chairs have approved its outcome record, as its members read them."""
     meetings = (
         Meeting.objects.filter(group=report.group)
         .exclude(status=Meeting.Status.CANCELLED)
+        .select_related("outcome_record")
         .prefetch_related("outcomes", "attendance__member")
         .order_by("starts_at")
     )
     rows = []
     for meeting in meetings:
-        start = meeting.starts_at.astimezone(meeting.zone).date()
-        end = meeting.ends_at.astimezone(meeting.zone).date()
-        if not first <= start <= last:
+        if not first <= meeting.local_start.date() <= last:
             continue
-        counts = meeting_selectors.participant_counts(meeting, list(meeting.attendance.all()))
-        rows.append(
-            {
-                "title": meeting.title,
-                "kind": meeting.get_kind_display(),
-                "status": meeting.get_status_display(),
-                "starts_on": start.isoformat(),
-                "ends_on": end.isoformat(),
-                "dates": _dates(start, end),
-                "place": meeting.location,
-                "chatham_house": meeting.chatham_house,
-                "participants": counts.participants,
-                "member_countries": counts.member_countries,
-                "organisations": counts.organisations,
-                # Outcome text only: never who said it.
-                "outcomes": [
-                    {"number": o.number, "kind": o.get_kind_display(), "text": o.text}
-                    for o in sorted(meeting.outcomes.all(), key=lambda o: o.number)
-                ],
-            }
-        )
+        row = _meeting(meeting)
+        record = getattr(meeting, "outcome_record", None)
+        row["outcomes_approved"] = bool(record and record.status in APPROVED_STATUSES)
+        if not row["outcomes_approved"]:
+            row["outcomes_pending"] = len(row["outcomes"])
+            row["outcomes"] = []
+        rows.append(row)
     return rows
 
 
@@ -179,8 +192,42 @@ def _co_chairs(report: Report, first: datetime.date, last: datetime.date) -> dic
     }
 
 
+def outcome_record_content(report: Report) -> dict:
+    """The canonical content of a meeting's outcome record: the co-chairs' statement."""
+    meeting = (
+        Meeting.objects.select_related("group")
+        .prefetch_related("outcomes", "attendance__member")
+        .get(pk=report.meeting_id)
+    )
+    group = report.group
+    row = _meeting(meeting)
+    return {
+        "kind": report.kind,
+        "title": report.get_kind_display(),
+        "year": report.year,
+        "group": {"name": group.name, "short_name": group.short_name},
+        "period": {
+            "starts_on": row["starts_on"],
+            "ends_on": row["ends_on"],
+            "text": row["dates"],
+        },
+        "meeting": row,
+        # Who co-chaired the meeting: the co-chairs serving on its first day.
+        "co_chairs": [
+            _term(t)
+            for t in current_co_chair_terms(meeting.local_start.date())
+            .filter(group=group)
+            .select_related("member")
+            .order_by("seat")
+        ],
+        "narrative": {"summary": report.summary},
+    }
+
+
 def report_content(report: Report) -> dict:
     """The canonical content of the report for its group and year, as plain data."""
+    if report.kind == Report.Kind.OUTCOME_RECORD:
+        return outcome_record_content(report)
     first, last = datetime.date(report.year, 1, 1), datetime.date(report.year, 12, 31)
     group = report.group
     actions, initiatives = _actions(report, last)

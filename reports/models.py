@@ -5,11 +5,14 @@ from simple_history.models import HistoricalRecords
 
 
 class Report(models.Model):
-    """A group's annual report to the Steering Group, or its oral-update brief for the SOM."""
+    """A document the co-chairs approve: a group's annual report to the Steering Group, its
+    oral-update brief for the SOM, or the outcome record (co-chairs' statement) of one of
+    its meetings."""
 
     class Kind(models.TextChoices):
         ANNUAL = "annual", "Annual report to the Steering Group"
         BRIEF = "brief", "Oral-update brief for the AHG SOM"
+        OUTCOME_RECORD = "outcome_record", "Outcome record"
 
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -24,6 +27,14 @@ class Report(models.Model):
     )
     kind = models.CharField(max_length=20, choices=Kind.choices)
     year = models.PositiveSmallIntegerField(help_text="The calendar year reported on.")
+    meeting = models.OneToOneField(
+        "meetings.Meeting",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="outcome_record",
+        help_text="The meeting whose outcomes an outcome record states.",
+    )
     status = models.CharField(max_length=30, choices=Status.choices, default=Status.DRAFT)
     # Narrative parts, written by the secretariat in Markdown.
     summary = models.TextField(blank=True)
@@ -44,7 +55,17 @@ class Report(models.Model):
     class Meta:
         ordering = ["group", "-year", "kind"]
         constraints = [
-            models.UniqueConstraint(fields=["group", "kind", "year"], name="report_unique"),
+            models.UniqueConstraint(
+                fields=["group", "kind", "year"],
+                condition=Q(meeting__isnull=True),
+                name="report_unique",
+            ),
+            models.CheckConstraint(
+                name="report_outcome_record_has_meeting",
+                condition=Q(kind="outcome_record", meeting__isnull=False)
+                | (~Q(kind="outcome_record") & Q(meeting__isnull=True)),
+                violation_error_message="An outcome record, and only it, is about one meeting.",
+            ),
             models.CheckConstraint(
                 name="report_approved_has_hash",
                 condition=Q(approved_at__isnull=True) | ~Q(approved_content_hash=""),
@@ -53,7 +74,42 @@ class Report(models.Model):
         ]
 
     def __str__(self):
+        if self.is_outcome_record:
+            return f"{self.group} outcome record of {self.meeting.title}"
         return f"{self.group} {self.get_kind_display()} {self.year}"
+
+    @property
+    def title(self) -> str:
+        """What the report is called on its pages, without the group."""
+        if self.is_outcome_record:
+            return f"Outcome record of {self.meeting.title}"
+        return f"{self.get_kind_display()} {self.year}"
+
+    @property
+    def file_stem(self) -> str:
+        """The name its PDF files are saved and downloaded under, without extension."""
+        if self.is_outcome_record:
+            return f"{self.group.slug}-outcome-record-{self.meeting.local_start:%Y-%m-%d}"
+        return f"{self.group.slug}-{self.kind}-{self.year}"
+
+    @property
+    def is_outcome_record(self) -> bool:
+        return self.kind == self.Kind.OUTCOME_RECORD
+
+    def url_kwargs(self) -> dict:
+        """What the report's pages are addressed by: the meeting for an outcome record,
+        the group, kind and year for the others."""
+        if self.is_outcome_record:
+            return {"meeting_id": self.meeting_id}
+        return {"slug": self.group.slug, "kind": self.kind, "year": self.year}
+
+
+# A report in one of these states was approved by its co-chairs; its PDF is frozen.
+APPROVED_STATUSES = (
+    Report.Status.APPROVED,
+    Report.Status.SUBMITTED_TO_STEERING_GROUP,
+    Report.Status.DELIVERED_AT_SOM,
+)
 
 
 class Approval(models.Model):

@@ -10,25 +10,40 @@ from reports.models import Report
 from workplans import chart
 
 TEMPLATE = "reports/pdf/report.html"
+BODIES = {
+    Report.Kind.ANNUAL: "reports/pdf/report_body.html",
+    Report.Kind.BRIEF: "reports/pdf/report_body.html",
+    Report.Kind.OUTCOME_RECORD: "reports/pdf/outcome_record_body.html",
+}
 AUTHOR = "Regional Support Office"
 PDF_VARIANT = "pdf/ua-1"
 
 
 def _context(report: Report, content: dict, *, preview: bool) -> dict:
-    statuses = [row["status"] for row in content["status_counts"] for _ in range(row["count"])]
-    return {
+    context = {
         "report": report,
         "content": content,
         "preview": preview,
+        "body": BODIES[content["kind"]],
         "is_brief": content["kind"] == Report.Kind.BRIEF,
-        "chart": chart.status_chart(statuses),
         "narrative": {
             field: narrative.render_markdown(text) for field, text in content["narrative"].items()
         },
-        "document_title": f"{content['group']['short_name']}: {content['title']} {content['year']}",
         "author": AUTHOR,
-        "subject": f"{content['title']}, {content['group']['name']}, {content['period']['text']}",
     }
+    group = content["group"]
+    if content["kind"] == Report.Kind.OUTCOME_RECORD:
+        meeting = content["meeting"]["title"]
+        context["running_title"] = f"{group['short_name']}: {content['title']}, {meeting}"
+        context["document_title"] = f"{group['short_name']}: {content['title']} of {meeting}"
+        context["subject"] = f"Co-chairs' statement, {meeting}, {content['period']['text']}"
+        return context
+    statuses = [row["status"] for row in content["status_counts"] for _ in range(row["count"])]
+    context["chart"] = chart.status_chart(statuses)
+    context["running_title"] = f"{group['short_name']}: {content['title']}, {content['year']}"
+    context["document_title"] = f"{group['short_name']}: {content['title']} {content['year']}"
+    context["subject"] = f"{content['title']}, {group['name']}, {content['period']['text']}"
+    return context
 
 
 def report_html(report: Report, content: dict, *, preview: bool = True) -> str:

@@ -25,7 +25,7 @@ def reports_waiting(user) -> list[WaitingReport]:
     )
     reports = (
         Report.objects.filter(status=Report.Status.SUBMITTED)
-        .select_related("group")
+        .select_related("group", "meeting")
         .prefetch_related("approvers", Prefetch("approvals", standing, to_attr="standing"))
         .order_by("group__short_name", "-year", "kind")
     )

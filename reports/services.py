@@ -1,9 +1,13 @@
 """Everything that changes a report: drafting, the co-chairs' approval and PDF rendering.
 
+The same approval serves the annual report, the oral-update brief and a meeting's outcome
+record (the co-chairs' statement of what the meeting agreed).
+
 Who approves is decided at submission: ``report.approvers`` holds the members with a
-current co-chair term on that day. A co-chair whose term ends while the report waits
-stays an approver, so a report submitted to two co-chairs is approved by those two and
-the rule cannot change under a pending decision; to ask the new co-chair instead, the
+co-chair term on that day; for an outcome record, on the day the meeting began, since
+its co-chairs are the ones who chaired it. A co-chair whose term ends while the report
+waits stays an approver, so a report submitted to two co-chairs is approved by those two
+and the rule cannot change under a pending decision; to ask the new co-chair instead, the
 secretariat edits and submits the report again.
 """
 
@@ -19,14 +23,9 @@ from groups.models import Member, Participation
 from groups.selectors import current_co_chair_terms, current_participations
 from portal import permissions
 from portal.accounts.tasks import send_email
-from reports.models import Approval, RenderJob, Report
+from reports.models import APPROVED_STATUSES, Approval, RenderJob, Report
 
 NARRATIVE_FIELDS = ("summary", "issues_for_direction", "co_chairs_remarks", "next_steps")
-APPROVED_STATUSES = (
-    Report.Status.APPROVED,
-    Report.Status.SUBMITTED_TO_STEERING_GROUP,
-    Report.Status.DELIVERED_AT_SOM,
-)
 # A job left queued or running this long was lost by a worker or the broker.
 STALE_AFTER = datetime.timedelta(minutes=10)
 # A job still not done after this many attempts is given up as failed.
@@ -41,7 +40,11 @@ def current_content_hash(report: Report) -> str:
 
 
 def _locked(report: Report) -> Report:
-    return Report.objects.select_for_update().select_related("group").get(pk=report.pk)
+    return (
+        Report.objects.select_for_update(of=("self",))
+        .select_related("group", "meeting")
+        .get(pk=report.pk)
+    )
 
 
 def _co_chair_emails(report: Report) -> list[str]:
@@ -65,9 +68,29 @@ def _tell_co_chairs(report: Report, subject: str, body: str) -> None:
 @transaction.atomic
 def report_start(group, kind: str, year: int) -> Report:
     """The group's report of this kind for the year, created as a draft when missing."""
-    if kind not in Report.Kind.values:
+    if kind not in (Report.Kind.ANNUAL, Report.Kind.BRIEF):
         raise ValidationError({"kind": "Choose an annual report or an oral-update brief."})
-    report, _ = Report.objects.get_or_create(group=group, kind=kind, year=year)
+    report, _ = Report.objects.get_or_create(
+        group=group, kind=kind, year=year, meeting__isnull=True
+    )
+    return report
+
+
+@transaction.atomic
+def outcome_record_start(meeting) -> Report:
+    """The meeting's outcome record, created as a draft when missing."""
+    if meeting.group_id is None:
+        raise ValidationError(
+            "Only a working group's meeting has co-chairs to approve its outcomes."
+        )
+    report, _ = Report.objects.get_or_create(
+        meeting=meeting,
+        defaults={
+            "group_id": meeting.group_id,
+            "kind": Report.Kind.OUTCOME_RECORD,
+            "year": meeting.local_start.year,
+        },
+    )
     return report
 
 
@@ -86,6 +109,32 @@ def report_edit(report: Report, **narrative) -> Report:
     for field, value in changed.items():
         setattr(report, field, value)
     report.save()
+    _content_changed(report)
+    return report
+
+
+@transaction.atomic
+def outcomes_changing(meeting) -> None:
+    """Called before a meeting's outcomes change: refused once the co-chairs have approved
+    them; while they are deciding, the change withdraws their approvals and tells them."""
+    report = (
+        Report.objects.select_for_update(of=("self",))
+        .select_related("group", "meeting")
+        .filter(meeting=meeting)
+        .first()
+    )
+    if report is None:
+        return
+    if report.status in APPROVED_STATUSES:
+        raise ValidationError(
+            "The co-chairs have approved this meeting's outcomes: they can no longer change."
+        )
+    _content_changed(report)
+
+
+def _content_changed(report: Report) -> None:
+    """Withdraw every standing decision on the report and, once it was submitted, tell the
+    co-chairs to read it again."""
     now = timezone.now()
     withdrawn = list(report.approvals.filter(withdrawn_at__isnull=True))
     for approval in withdrawn:
@@ -96,9 +145,8 @@ def report_edit(report: Report, **narrative) -> Report:
             report,
             f"{report} was changed",
             f"The secretariat changed {report} after it was submitted. Any approval given "
-            "before the change is withdrawn: please read the report again and decide.",
+            "before the change is withdrawn: please read it again and decide.",
         )
-    return report
 
 
 @transaction.atomic
@@ -107,10 +155,19 @@ def report_submit(report: Report, by) -> Report:
     report = _locked(report)
     if report.status not in (Report.Status.DRAFT, Report.Status.SENT_BACK):
         raise ValidationError("Only a draft or a report sent back can be submitted.")
-    serving = current_co_chair_terms().filter(group=report.group).values("member")
+    on = None
+    if report.is_outcome_record:
+        if not report.meeting.outcomes.exists():
+            raise ValidationError("Record the meeting's outcomes before submitting them.")
+        on = report.meeting.local_start.date()
+    serving = current_co_chair_terms(on).filter(group=report.group).values("member")
     approvers = list(Member.objects.filter(pk__in=serving))
     if len(approvers) < 1:
-        raise ValidationError("The group has no serving co-chair to approve the report.")
+        raise ValidationError(
+            "The group had no co-chair serving when the meeting began to approve its outcomes."
+            if on
+            else "The group has no serving co-chair to approve the report."
+        )
     report.status = Report.Status.SUBMITTED
     report.submitted_at = timezone.now()
     report._history_user = by
@@ -192,6 +249,8 @@ def _all_approved(report: Report, content_hash: str) -> bool:
 def report_mark(report: Report, status: str) -> Report:
     """Record that an approved report went to the Steering Group or was delivered at the SOM."""
     report = _locked(report)
+    if report.is_outcome_record:
+        raise ValidationError("An outcome record goes to the meeting's members, not further.")
     if report.status not in APPROVED_STATUSES:
         raise ValidationError("Only an approved report can be submitted or delivered.")
     marks = (Report.Status.SUBMITTED_TO_STEERING_GROUP, Report.Status.DELIVERED_AT_SOM)
@@ -233,7 +292,11 @@ def render_run(job_id: int) -> RenderJob:
     from reports import assembly, pdf
 
     with transaction.atomic():
-        job = RenderJob.objects.select_for_update().select_related("report").get(pk=job_id)
+        job = (
+            RenderJob.objects.select_for_update(of=("self",))
+            .select_related("report__group", "report__meeting")
+            .get(pk=job_id)
+        )
         if job.status == RenderJob.Status.SUCCEEDED:
             return job
         job.status = RenderJob.Status.RUNNING
@@ -247,7 +310,7 @@ def render_run(job_id: int) -> RenderJob:
         content = assembly.report_content(report)
         digest = assembly.content_hash(content)
         data = pdf.report_pdf(report, content)
-        name = f"{report.group.slug}-{report.kind}-{report.year}.pdf"
+        name = f"{report.file_stem}.pdf"
         _write_atomically(job.pdf, name, data)
         if report.approved_content_hash and digest == report.approved_content_hash:
             _freeze_approved_pdf(report, name, data)

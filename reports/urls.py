@@ -2,19 +2,31 @@ from django.urls import path
 
 from reports import views
 
-report = "groups/<slug:slug>/reports/<str:kind>/<int:year>/"
+# A report's pages, under two addresses that share their names: a group's annual report
+# or brief by kind and year, and a meeting's outcome record by its meeting.
+PAGES = [
+    ("", views.report_detail, "report_detail"),
+    ("edit/", views.report_edit, "report_edit"),
+    ("submit/", views.report_submit, "report_submit"),
+    ("decide/", views.report_decide, "report_decide"),
+    ("mark/", views.report_mark, "report_mark"),
+    ("render/", views.report_render, "report_render"),
+    ("job/", views.report_job_status, "report_job_status"),
+    ("jobs/<int:job_id>/retry/", views.report_job_retry, "report_job_retry"),
+    ("jobs/<int:job_id>/pdf/", views.report_job_pdf, "report_job_pdf"),
+    ("pdf/", views.report_pdf, "report_pdf"),
+]
+REPORT = "groups/<slug:slug>/reports/<str:kind>/<int:year>/"
+OUTCOME_RECORD = "meetings/<int:meeting_id>/outcome-record/"
 
 urlpatterns = [
     path("groups/<slug:slug>/reports/", views.report_list, name="report_list"),
     path("groups/<slug:slug>/reports/new/", views.report_start, name="report_start"),
-    path(report, views.report_detail, name="report_detail"),
-    path(report + "edit/", views.report_edit, name="report_edit"),
-    path(report + "submit/", views.report_submit, name="report_submit"),
-    path(report + "decide/", views.report_decide, name="report_decide"),
-    path(report + "mark/", views.report_mark, name="report_mark"),
-    path(report + "render/", views.report_render, name="report_render"),
-    path(report + "job/", views.report_job_status, name="report_job_status"),
-    path(report + "jobs/<int:job_id>/retry/", views.report_job_retry, name="report_job_retry"),
-    path(report + "jobs/<int:job_id>/pdf/", views.report_job_pdf, name="report_job_pdf"),
-    path(report + "pdf/", views.report_pdf, name="report_pdf"),
+    path(
+        "meetings/<int:meeting_id>/outcome-record/new/",
+        views.outcome_record_start,
+        name="outcome_record_start",
+    ),
+    *[path(REPORT + suffix, view, name=name) for suffix, view, name in PAGES],
+    *[path(OUTCOME_RECORD + suffix, view, name=name) for suffix, view, name in PAGES],
 ]

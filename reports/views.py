@@ -11,11 +11,13 @@ from django.views.decorators.http import require_POST
 from portal import permissions
 from portal.forms import add_service_errors
 from reports import services
-from reports.models import Approval, RenderJob, Report
+from reports.models import APPROVED_STATUSES, Approval, RenderJob, Report
 
 
 class ReportStartForm(forms.Form):
-    kind = forms.ChoiceField(choices=Report.Kind.choices)
+    kind = forms.ChoiceField(
+        choices=[(k, label) for k, label in Report.Kind.choices if k != Report.Kind.OUTCOME_RECORD]
+    )
     year = forms.IntegerField(min_value=2002, max_value=2100)
 
 
@@ -26,6 +28,16 @@ class NarrativeForm(forms.ModelForm):
         help_texts = {f: "Markdown." for f in services.NARRATIVE_FIELDS}
 
 
+class OutcomeRecordNarrativeForm(forms.ModelForm):
+    """An outcome record states the meeting's outcomes; the secretariat may introduce them."""
+
+    class Meta:
+        model = Report
+        fields = ["summary"]
+        labels = {"summary": "Introduction"}
+        help_texts = {"summary": "Markdown, shown above the outcomes. May be left empty."}
+
+
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(choices=Approval.Decision.choices, widget=forms.HiddenInput)
     content_hash = forms.CharField(max_length=64, widget=forms.HiddenInput)
@@ -33,7 +45,12 @@ class DecisionForm(forms.Form):
 
 
 def _report_url(report: Report) -> str:
-    return reverse("report_detail", args=[report.group.slug, report.kind, report.year])
+    return reverse("report_detail", kwargs=report.url_kwargs())
+
+
+def _report(request, where: dict, *, to_change: bool = False) -> Report:
+    """The report addressed by the URL (group, kind and year; or meeting), or 404."""
+    return permissions.get_report_for_user(request.user, **where, to_change=to_change)
 
 
 def _job_state(report: Report, job: RenderJob | None) -> dict:
@@ -54,7 +71,7 @@ def _job_state(report: Report, job: RenderJob | None) -> dict:
     }
     if job.status == RenderJob.Status.SUCCEEDED and job.pdf:
         state["pdf_url"] = reverse(
-            "report_job_pdf", args=[report.group.slug, report.kind, report.year, job.pk]
+            "report_job_pdf", kwargs={**report.url_kwargs(), "job_id": job.pk}
         )
     return state
 
@@ -62,10 +79,15 @@ def _job_state(report: Report, job: RenderJob | None) -> dict:
 @login_required
 def report_list(request, slug):
     group = permissions.get_group_for_user(request.user, slug)
-    reports = permissions.visible_reports(request.user, group).order_by("-year", "kind")
+    reports = permissions.visible_reports(request.user, group)
     context = {
         "group": group,
-        "reports": list(reports),
+        "reports": list(reports.filter(meeting__isnull=True).order_by("-year", "kind")),
+        "outcome_records": list(
+            reports.filter(meeting__isnull=False)
+            .select_related("meeting", "group")
+            .order_by("-meeting__starts_at")
+        ),
         "can_start": permissions.can_change_group(request.user, group),
         "form": ReportStartForm(initial={"year": timezone.localdate().year}),
     }
@@ -85,10 +107,23 @@ def report_start(request, slug):
 
 
 @login_required
-def report_detail(request, slug, kind, year):
+@require_POST
+def outcome_record_start(request, meeting_id):
+    """Open the meeting's outcome record for the co-chairs' approval."""
+    meeting = permissions.get_meeting_for_user(request.user, meeting_id, to_change=True)
+    try:
+        report = services.outcome_record_start(meeting)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("meeting_outcomes", meeting.pk)
+    return redirect(_report_url(report))
+
+
+@login_required
+def report_detail(request, **where):
     from reports import assembly, pdf
 
-    report = permissions.get_report_for_user(request.user, slug, kind, year)
+    report = _report(request, where)
     content = assembly.report_content(report)
     content_hash = assembly.content_hash(content)
     approver = permissions.report_approver_member(request.user, report)
@@ -101,9 +136,9 @@ def report_detail(request, slug, kind, year):
         "approvals": list(report.approvals.select_related("member", "person")),
         "approvers": list(report.approvers.all()),
         "can_change": permissions.can_change_report(request.user, report),
-        "can_edit": report.status not in services.APPROVED_STATUSES,
+        "can_edit": report.status not in APPROVED_STATUSES,
         "can_submit": report.status in (Report.Status.DRAFT, Report.Status.SENT_BACK),
-        "can_mark": report.status in services.APPROVED_STATUSES,
+        "can_mark": report.status in APPROVED_STATUSES and not report.is_outcome_record,
         "approver": approver if report.status == Report.Status.SUBMITTED else None,
         "decision_form": DecisionForm(initial={"content_hash": content_hash}),
         "job": job,
@@ -114,9 +149,10 @@ def report_detail(request, slug, kind, year):
 
 
 @login_required
-def report_edit(request, slug, kind, year):
-    report = permissions.get_report_for_user(request.user, slug, kind, year, to_change=True)
-    form = NarrativeForm(request.POST or None, instance=Report.objects.get(pk=report.pk))
+def report_edit(request, **where):
+    report = _report(request, where, to_change=True)
+    form_class = OutcomeRecordNarrativeForm if report.is_outcome_record else NarrativeForm
+    form = form_class(request.POST or None, instance=Report.objects.get(pk=report.pk))
     if request.method == "POST" and form.is_valid():
         try:
             services.report_edit(report, **{f: form.cleaned_data[f] for f in form.fields})
@@ -130,8 +166,8 @@ def report_edit(request, slug, kind, year):
 
 @login_required
 @require_POST
-def report_submit(request, slug, kind, year):
-    report = permissions.get_report_for_user(request.user, slug, kind, year, to_change=True)
+def report_submit(request, **where):
+    report = _report(request, where, to_change=True)
     try:
         services.report_submit(report, request.user)
     except ValidationError as error:
@@ -143,8 +179,8 @@ def report_submit(request, slug, kind, year):
 
 @login_required
 @require_POST
-def report_decide(request, slug, kind, year):
-    report = permissions.get_report_for_user(request.user, slug, kind, year)
+def report_decide(request, **where):
+    report = _report(request, where)
     if permissions.report_approver_member(request.user, report) is None:
         raise Http404("No such page")
     form = DecisionForm(request.POST)
@@ -164,8 +200,8 @@ def report_decide(request, slug, kind, year):
 
 @login_required
 @require_POST
-def report_mark(request, slug, kind, year):
-    report = permissions.get_report_for_user(request.user, slug, kind, year, to_change=True)
+def report_mark(request, **where):
+    report = _report(request, where, to_change=True)
     try:
         report = services.report_mark(report, request.POST.get("status", ""))
     except ValidationError as error:
@@ -177,8 +213,8 @@ def report_mark(request, slug, kind, year):
 
 @login_required
 @require_POST
-def report_render(request, slug, kind, year):
-    report = permissions.get_report_for_user(request.user, slug, kind, year, to_change=True)
+def report_render(request, **where):
+    report = _report(request, where, to_change=True)
     job = services.render_enqueue(report, request.user)
     if request.headers.get("Accept") == "application/json":
         return JsonResponse(_job_state(report, job))
@@ -188,8 +224,8 @@ def report_render(request, slug, kind, year):
 
 @login_required
 @require_POST
-def report_job_retry(request, slug, kind, year, job_id):
-    report = permissions.get_report_for_user(request.user, slug, kind, year, to_change=True)
+def report_job_retry(request, job_id, **where):
+    report = _report(request, where, to_change=True)
     job = _job_of(report, job_id)
     try:
         job = services.render_retry(job, request.user)
@@ -201,14 +237,14 @@ def report_job_retry(request, slug, kind, year, job_id):
 
 
 @login_required
-def report_job_status(request, slug, kind, year):
-    report = permissions.get_report_for_user(request.user, slug, kind, year)
+def report_job_status(request, **where):
+    report = _report(request, where)
     return JsonResponse(_job_state(report, report.render_jobs.first()))
 
 
 @login_required
-def report_job_pdf(request, slug, kind, year, job_id):
-    report = permissions.get_report_for_user(request.user, slug, kind, year)
+def report_job_pdf(request, job_id, **where):
+    report = _report(request, where)
     job = _job_of(report, job_id)
     if job.status != RenderJob.Status.SUCCEEDED or not job.pdf:
         raise Http404("No such file")
@@ -216,9 +252,9 @@ def report_job_pdf(request, slug, kind, year, job_id):
 
 
 @login_required
-def report_pdf(request, slug, kind, year):
+def report_pdf(request, **where):
     """The approved PDF, as frozen when the co-chairs approved the report."""
-    report = permissions.get_report_for_user(request.user, slug, kind, year)
+    report = _report(request, where)
     if not report.approved_pdf:
         raise Http404("No approved PDF")
     return _pdf_response(report.approved_pdf, report)
@@ -234,7 +270,7 @@ def _job_of(report: Report, job_id: int) -> RenderJob:
 
 
 def _pdf_response(field, report: Report, suffix: str = "") -> FileResponse:
-    name = f"{report.group.slug}-{report.kind}-{report.year}{suffix}.pdf"
+    name = f"{report.file_stem}{suffix}.pdf"
     return FileResponse(
         field.open("rb"), as_attachment=True, filename=name, content_type="application/pdf"
     )

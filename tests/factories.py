@@ -15,6 +15,7 @@ from groups.models import (
 )
 from meetings.models import Meeting
 from portal.accounts.models import User
+from reports.models import Report
 from workplans.models import Action, WorkPlan
 
 
@@ -165,3 +166,37 @@ class ActionFactory(factory.django.DjangoModelFactory):
     def funding_members(self, create, members):
         if create and members:
             self.funding_members.set(members)
+
+
+def approved_outcome_record(meeting, **fields) -> Report:
+    """A meeting's outcome record as its co-chairs left it once they had approved it."""
+    return Report.objects.create(
+        group=meeting.group,
+        kind=Report.Kind.OUTCOME_RECORD,
+        year=meeting.starts_at.year,
+        meeting=meeting,
+        status=Report.Status.APPROVED,
+        approved_at=timezone.now(),
+        approved_content_hash="0" * 64,
+        **fields,
+    )
+
+
+def held_chatham_house_meeting(group, title: str, starts_at) -> Meeting:
+    """A working-group meeting of one day, held under the Chatham House Rule, at which
+    "Ms Speaker of Thailand" spoke: no output may name her."""
+    from meetings.models import AgendaItem, Speaker
+
+    meeting = MeetingFactory(
+        kind=Meeting.Kind.WORKING_GROUP,
+        group=group,
+        body="",
+        title=title,
+        starts_at=starts_at,
+        ends_at=starts_at + datetime.timedelta(hours=8),
+        status=Meeting.Status.HELD,
+        chatham_house=True,
+    )
+    item = AgendaItem.objects.create(meeting=meeting, position=1, title="Tour de table")
+    Speaker.objects.create(item=item, name="Ms Speaker of Thailand", affiliation="Thailand")
+    return meeting

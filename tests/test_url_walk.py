@@ -22,6 +22,7 @@ from tests.factories import (
     TermsOfReferenceFactory,
     WorkingGroupFactory,
     WorkPlanFactory,
+    approved_outcome_record,
     participant,
 )
 from workplans import services as workplan_services
@@ -56,6 +57,7 @@ POST_ONLY = {
     "report_mark",
     "report_render",
     "report_job_retry",
+    "outcome_record_start",
 }
 # Pages a member opens only once the agenda is published (the agendas here are drafts).
 PUBLISHED_AGENDA_ONLY = {"agenda_pdf"}
@@ -71,6 +73,7 @@ SECRETARIAT_ONLY = {
     "report_mark",
     "report_render",
     "report_job_retry",
+    "outcome_record_start",
     "agenda_edit",
     "agenda_item_edit",
     "agenda_item_move",
@@ -147,6 +150,15 @@ def world():
             status=RenderJob.Status.SUCCEEDED,
             pdf=ContentFile(b"%PDF-1.4 rendered", name="rendered.pdf"),
         )
+        objects[key]["record"] = record = approved_outcome_record(
+            meeting, approved_pdf=ContentFile(b"%PDF-1.4 approved", name="approved.pdf")
+        )
+        objects[key]["record_job"] = RenderJob.objects.create(
+            report=record,
+            content_hash="0" * 64,
+            status=RenderJob.Status.SUCCEEDED,
+            pdf=ContentFile(b"%PDF-1.4 rendered", name="rendered.pdf"),
+        )
         objects[key]["feed"] = calendar.feed_create(participant(group))
         objects[key]["document"] = papers.document_add(
             meeting,
@@ -183,6 +195,8 @@ def kwargs_for(pattern: str, things: dict) -> dict:
     }
     if pattern.startswith("members/"):
         values["slug"] = things["member"].slug
+    if "/outcome-record/" in pattern:
+        values["job_id"] = things["record_job"].pk
     names = re.findall(r"<(?:\w+:)?(\w+)>", pattern)
     return {name: values[name] for name in names}
 

@@ -185,9 +185,15 @@ class ActionPage:
     stale: bool
 
 
-def action_page(action: Action, meetings: QuerySet[Meeting], today: datetime.date) -> ActionPage:
-    """Everything the action page shows. `meetings` are those the reader may see: a meeting
-    (or an outcome of one) the reader may not see is left out."""
+def action_page(
+    action: Action,
+    meetings: QuerySet[Meeting],
+    outcome_meetings: QuerySet[Meeting],
+    today: datetime.date,
+) -> ActionPage:
+    """Everything the action page shows. `meetings` are those the reader may see and
+    `outcome_meetings` those whose outcomes they may read: any other meeting, or outcome,
+    is left out."""
     updates = list(
         action.updates.select_related("author", "from_outcome__meeting").order_by(
             "-reported_on", "-created_at"
@@ -199,16 +205,19 @@ def action_page(action: Action, meetings: QuerySet[Meeting], today: datetime.dat
         if action.from_outcome_id
         else None
     )
-    referred = {m.pk for m in delivered_at} | {
-        u.from_outcome.meeting_id for u in updates if u.from_outcome_id
-    }
+    outcome_refs = {u.from_outcome.meeting_id for u in updates if u.from_outcome_id}
     if outcome:
-        referred.add(outcome.meeting_id)
+        outcome_refs.add(outcome.meeting_id)
     visible = set()
-    if referred:
-        visible = set(meetings.filter(pk__in=referred).values_list("pk", flat=True))
+    if delivered_at:
+        visible = set(
+            meetings.filter(pk__in=[m.pk for m in delivered_at]).values_list("pk", flat=True)
+        )
+    readable = set()
+    if outcome_refs:
+        readable = set(outcome_meetings.filter(pk__in=outcome_refs).values_list("pk", flat=True))
     for update in updates:
-        if update.from_outcome_id and update.from_outcome.meeting_id not in visible:
+        if update.from_outcome_id and update.from_outcome.meeting_id not in readable:
             update.from_outcome = None
     return ActionPage(
         action=action,
@@ -217,7 +226,7 @@ def action_page(action: Action, meetings: QuerySet[Meeting], today: datetime.dat
         priorities=list(action.priorities.order_by("order")),
         objectives=list(action.objectives.order_by("number")),
         delivered_at=[m for m in delivered_at if m.pk in visible],
-        from_outcome=outcome if outcome and outcome.meeting_id in visible else None,
+        from_outcome=outcome if outcome and outcome.meeting_id in readable else None,
         updates=updates,
         overdue=is_overdue(action, today),
         stale=stale(Action.objects.filter(pk=action.pk), today).exists(),

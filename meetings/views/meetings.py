@@ -145,7 +145,14 @@ def outcomes(request, meeting_id):
         else:
             messages.success(request, f"Added outcome {outcome.number}.")
             return redirect("meeting_outcomes", meeting.pk)
-    context = {"meeting": meeting, "form": form, "outcomes": meeting.outcomes.order_by("number")}
+    record = getattr(meeting, "outcome_record", None) if meeting.group_id else None
+    context = {
+        "meeting": meeting,
+        "form": form,
+        "outcomes": meeting.outcomes.order_by("number"),
+        "record": record,
+        "locked": bool(record and record.approved_at),
+    }
     return render(request, "meetings/outcome_list.html", context)
 
 
@@ -154,6 +161,10 @@ def outcomes(request, meeting_id):
 def outcome_delete(request, meeting_id, outcome_id):
     meeting = permissions.get_meeting_for_user(request.user, meeting_id, to_change=True)
     outcome = get_object_or_404(meeting.outcomes, pk=outcome_id)
-    services.outcome_delete(outcome)
-    messages.success(request, f"Removed outcome {outcome.number}; the rest are renumbered.")
+    try:
+        services.outcome_delete(outcome)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Removed outcome {outcome.number}; the rest are renumbered.")
     return redirect("meeting_outcomes", meeting.pk)

@@ -2,15 +2,12 @@
 depend on the real assembly and PDF; the real ones are tested on their own."""
 
 import hashlib
-import importlib.util
 import json
-import sys
-import types
 
 import pytest
-from django.urls import NoReverseMatch, include, path, reverse
+from django.utils.html import format_html
 
-import reports
+from reports import assembly, pdf
 
 
 class FakeRendering:
@@ -36,8 +33,9 @@ class FakeRendering:
         return hashlib.sha256(canonical.encode()).hexdigest()
 
     def report_html(self, report, content):
+        # Safe HTML with the text escaped, as the real template renders it.
         heading = f"{content['group']} {content['year']}"
-        return f"<!doctype html><h1>{heading}</h1><p>{content['summary']}</p>"
+        return format_html("<!doctype html><h1>{}</h1><p>{}</p>", heading, content["summary"])
 
     def report_pdf(self, report, content):
         if self.fail_with:
@@ -46,37 +44,11 @@ class FakeRendering:
         return b"%PDF-1.7\n% " + json.dumps(content, sort_keys=True).encode() + b"\n%%EOF\n"
 
 
-def _patch(monkeypatch, name, functions):
-    full = f"reports.{name}"
-    if importlib.util.find_spec(full) is not None:
-        module = importlib.import_module(full)
-    else:  # not written yet: stand a module in for it
-        module = types.ModuleType(full)
-        monkeypatch.setitem(sys.modules, full, module)
-        monkeypatch.setattr(reports, name, module, raising=False)
-    for attribute, function in functions.items():
-        monkeypatch.setattr(module, attribute, function, raising=False)
-
-
 @pytest.fixture(autouse=True)
 def rendering(monkeypatch):
     fake = FakeRendering()
-    _patch(
-        monkeypatch,
-        "assembly",
-        {"report_content": fake.report_content, "content_hash": fake.content_hash},
-    )
-    _patch(monkeypatch, "pdf", {"report_html": fake.report_html, "report_pdf": fake.report_pdf})
+    monkeypatch.setattr(assembly, "report_content", fake.report_content)
+    monkeypatch.setattr(assembly, "content_hash", fake.content_hash)
+    monkeypatch.setattr(pdf, "report_html", fake.report_html)
+    monkeypatch.setattr(pdf, "report_pdf", fake.report_pdf)
     return fake
-
-
-@pytest.fixture(autouse=True)
-def report_urls(settings):
-    """The report pages, also before the portal's URLs include them."""
-    try:
-        reverse("report_list", args=["any"])
-    except NoReverseMatch:
-        module = types.ModuleType("tests_reports_urlconf")
-        module.urlpatterns = [path("", include("portal.urls")), path("", include("reports.urls"))]
-        sys.modules[module.__name__] = module
-        settings.ROOT_URLCONF = module.__name__

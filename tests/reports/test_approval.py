@@ -374,3 +374,25 @@ def test_secretariat_marks_an_approved_report_delivered(client, approved, secret
     client.force_login(secretariat)
     client.post(page_url("report_mark", approved), {"status": "delivered"})
     assert refresh(approved).status == Report.Status.DELIVERED_AT_SOM
+
+
+def test_the_preview_holds_the_whole_report_however_it_is_quoted(
+    client, report, secretariat, rendering
+):
+    from html.parser import HTMLParser
+
+    services.report_edit(report, summary='She said "approve" & <left>.')
+
+    class Frames(HTMLParser):
+        srcdoc = None
+
+        def handle_starttag(self, tag, attrs):
+            if tag == "iframe":
+                self.srcdoc = dict(attrs).get("srcdoc")
+
+    client.force_login(secretariat)
+    frames = Frames()
+    frames.feed(client.get(page_url("report_detail", report)).content.decode())
+    report = refresh(report)
+    assert frames.srcdoc == rendering.report_html(report, rendering.report_content(report))
+    assert frames.srcdoc.endswith("<p>She said &quot;approve&quot; &amp; &lt;left&gt;.</p>")

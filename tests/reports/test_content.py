@@ -8,7 +8,7 @@ import pypdf
 import pytest
 from django.utils import timezone
 
-from meetings.models import AgendaItem, Meeting, Outcome, Speaker
+from meetings.models import Meeting, Outcome
 from meetings.pdf import StaticFilesOnly, static_folder
 from reports import assembly, pdf
 from reports.models import Report
@@ -16,10 +16,11 @@ from reports.narrative import render_markdown
 from tests.factories import (
     ActionFactory,
     CoChairTermFactory,
-    MeetingFactory,
     MemberFactory,
     WorkingGroupFactory,
     WorkPlanFactory,
+    approved_outcome_record,
+    held_chatham_house_meeting,
 )
 from workplans.models import Action, ProgressUpdate
 
@@ -64,18 +65,7 @@ def report(admin_user):
         author=admin_user,
     )
     starts = timezone.make_aware(datetime.datetime(2016, 5, 18, 9), datetime.UTC)
-    meeting = MeetingFactory(
-        kind=Meeting.Kind.WORKING_GROUP,
-        group=group,
-        body="",
-        title="Second meeting of WG-X",
-        starts_at=starts,
-        ends_at=starts + datetime.timedelta(hours=8),
-        status=Meeting.Status.HELD,
-        chatham_house=True,
-    )
-    item = AgendaItem.objects.create(meeting=meeting, position=1, title="Tour de table")
-    Speaker.objects.create(item=item, name="Ms Speaker of Thailand", affiliation="Thailand")
+    meeting = held_chatham_house_meeting(group, "Second meeting of WG-X", starts)
     Outcome.objects.create(meeting=meeting, number=1, text="Members updated the plan.")
     return Report.objects.create(
         group=group, kind=Report.Kind.ANNUAL, year=2016, summary="A *busy* year."
@@ -129,11 +119,25 @@ class TestNarrative:
 
 class TestContent:
     def test_holds_the_period_meetings_and_outcomes_without_speakers(self, report):
+        approved_outcome_record(Meeting.objects.get(title="Second meeting of WG-X"))
         content = assembly.report_content(report)
         assert content["period"]["text"] == "1 January 2016 – 31 December 2016"
         [meeting] = content["meetings"]
         assert meeting["outcomes"][0]["text"] == "Members updated the plan."
         assert "Ms Speaker" not in repr(content)
+
+    def test_outcomes_the_co_chairs_have_not_approved_are_counted_not_stated(self, report):
+        meeting = Meeting.objects.get(title="Second meeting of WG-X")
+        Report.objects.create(
+            group=report.group, kind=Report.Kind.OUTCOME_RECORD, year=2016, meeting=meeting,
+            status=Report.Status.SUBMITTED,
+        )  # fmt: skip
+        content = assembly.report_content(report)
+        [row] = content["meetings"]
+        assert row["outcomes"] == [] and row["outcomes_pending"] == 1
+        text = pdf_text(pdf.report_pdf(report, content))
+        assert "Members updated the plan." not in text
+        assert "1 outcome recorded, not yet approved by the co-chairs." in text
 
     def test_co_chair_changes_in_the_period_are_listed(self, report):
         co_chairs = assembly.report_content(report)["co_chairs"]

@@ -10,8 +10,8 @@ from tests.processes import ROOT, manage, redis_url, shell_env, wait_until
 
 JOBS = (
     "from reports.models import RenderJob;"
-    "print(';'.join(f'{j.report.kind}-{j.report.year}:{j.status}:{j.pdf.name}'"
-    " for j in RenderJob.objects.select_related('report').order_by('pk')))"
+    "print(';'.join(f'{j.report.file_stem}:{j.status}:{j.pdf.name}' for j in RenderJob.objects"
+    ".select_related('report__group', 'report__meeting').order_by('pk')))"
 )
 
 
@@ -51,7 +51,8 @@ def jobs(env) -> dict[str, tuple[str, str]]:
 
 def test_the_worker_renders_the_approved_reports_and_a_requested_one(worker_env):
     env, folder = worker_env
-    # The demo's approvals queued the 2016 PDFs; ask for the 2025 draft too.
+    # The demo's approvals queued the PDFs of the 2016 reports and of four outcome
+    # records; ask for the 2025 draft too.
     request = (
         "from reports import services; from reports.models import Report;"
         "services.render_enqueue(Report.objects.get(year=2025, kind='annual'))"
@@ -60,10 +61,10 @@ def test_the_worker_renders_the_approved_reports_and_a_requested_one(worker_env)
 
     def all_done():
         states = jobs(env)
-        return len(states) == 3 and all(s == "succeeded" for s, _ in states.values())
+        return len(states) == 7 and all(s == "succeeded" for s, _ in states.values())
 
     try:
-        wait_until(all_done, 120, "rendering three reports")
+        wait_until(all_done, 120, "rendering seven reports")
     except AssertionError as error:
         raise AssertionError(
             f"{error}: {jobs(env)}\n{(folder / 'worker.log').read_text()}"
@@ -71,4 +72,7 @@ def test_the_worker_renders_the_approved_reports_and_a_requested_one(worker_env)
     for _, name in jobs(env).values():
         assert (folder / "media" / name).read_bytes().startswith(b"%PDF-")
     log = (folder / "worker.log").read_text()
-    assert log.count("Task reports.tasks.render_report_job") >= 3
+    assert log.count("Task reports.tasks.render_report_job") >= 7
+    assert {"wg-tip-annual-2016", "wg-tip-annual-2025", "wg-tip-outcome-record-2016-05-18"} <= set(
+        jobs(env)
+    )

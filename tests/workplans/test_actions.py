@@ -13,6 +13,7 @@ from tests.factories import (
     SecretariatFactory,
     WorkingGroupFactory,
     WorkPlanFactory,
+    approved_outcome_record,
     co_chair,
     participant,
 )
@@ -391,7 +392,7 @@ def test_the_action_page_takes_the_same_queries_for_2_or_20_updates(
         )
     for person in [world["secretariat"], world["lead"]]:
         client.force_login(person)
-        with django_assert_max_num_queries(20):
+        with django_assert_max_num_queries(22):
             assert client.get(action_url(action)).status_code == 200
 
 
@@ -451,9 +452,15 @@ def test_an_outcome_becomes_the_next_action_linked_both_ways(client, world):
     text = html.unescape(client.get(action_url(action)).content.decode())
     assert "Outcome 1 of" in text and world["outcome"].text in text
     assert reverse("meeting_detail", args=[world["meeting"].pk]) in text
-    # ... and the meeting page the action, to the group's members too.
+    # ... and the meeting page the action, to the group's members too, once the co-chairs
+    # have approved the meeting's outcomes.
     client.force_login(world["uninvolved"])
-    text = client.get(reverse("meeting_detail", args=[world["meeting"].pk])).content.decode()
+    meeting_url = reverse("meeting_detail", args=[world["meeting"].pk])
+    text = client.get(meeting_url).content.decode()
+    assert "Made into" not in text and world["outcome"].text not in text
+    assert "Outcome 1 of" not in client.get(action_url(action)).content.decode()
+    approved_outcome_record(world["meeting"])
+    text = client.get(meeting_url).content.decode()
     assert "Made into" in text and f'href="{action_url(action)}"' in text
 
 
@@ -484,6 +491,9 @@ def test_an_outcome_is_recorded_as_progress_on_an_existing_action(client, world)
     meeting_link = f'<a href="{reverse("meeting_detail", args=[meeting.pk])}">{meeting.title}</a>'
     assert f"from outcome 1 of {meeting_link}" in text
     client.force_login(world["lead"])
+    assert "from outcome 1 of" not in client.get(action_url(action)).content.decode()
+    approved_outcome_record(meeting)
+    assert "from outcome 1 of" in html.unescape(client.get(action_url(action)).content.decode())
     text = client.get(reverse("meeting_detail", args=[meeting.pk])).content.decode()
     assert "Recorded as progress on" in text and f'href="{action_url(action)}"' in text
     # Recording it twice is refused.

@@ -137,7 +137,12 @@ def action_update_post(request, group_slug, plan_slug, number):
 
 def _render_action(request, action: Action, form: UpdateForm | None):
     today = timezone.localdate()
-    page = selectors.action_page(action, permissions.visible_meetings(request.user), today)
+    page = selectors.action_page(
+        action,
+        permissions.visible_meetings(request.user),
+        permissions.outcome_visible_meetings(request.user),
+        today,
+    )
     context = {
         "page": page,
         "action": action,

@@ -12,13 +12,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("group", help="the group's slug or short name, e.g. wg-tip")
-        parser.add_argument("kind", choices=Report.Kind.values)
+        parser.add_argument("kind", choices=[Report.Kind.ANNUAL, Report.Kind.BRIEF])
         parser.add_argument("year", type=int)
         parser.add_argument("--out", required=True, help="where to write the PDF")
 
     def handle(self, *args, group, kind, year, out, **options):
         named = Q(group__slug=group) | Q(group__short_name=group)
-        report = Report.objects.filter(named, kind=kind, year=year).first()
+        report = Report.objects.filter(named, kind=kind, year=year, meeting__isnull=True).first()
         if report is None:
             raise CommandError(f"No {kind} report for {group} in {year}.")
         job = services.render_run(services.render_job_create(report).pk)
