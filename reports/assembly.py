@@ -11,7 +11,8 @@ import hashlib
 import json
 import re
 
-from django.db.models import Prefetch
+from django.db.models import OuterRef, Prefetch, Subquery
+from django.utils import timezone
 
 from groups.models import CoChairTerm
 from groups.selectors import current_co_chair_terms
@@ -100,7 +101,8 @@ def _meetings(report: Report, first: datetime.date, last: datetime.date) -> list
 
 
 def _actions(report: Report, last: datetime.date) -> tuple[list[dict], list[dict]]:
-    """The actions of the plans running in the year, and the initiatives among them."""
+    """The actions of the plans running in the year, each with its status when the year
+    ended, and the initiatives among them."""
     plans = [
         plan
         for plan in report.group.work_plans.exclude(status=WorkPlan.Status.DRAFT).order_by(
@@ -111,23 +113,33 @@ def _actions(report: Report, last: datetime.date) -> tuple[list[dict], list[dict
     updates = ProgressUpdate.objects.filter(reported_on__lte=last).order_by(
         "-reported_on", "-created_at"
     )
+    # The status an action had when the period ended, from its history; an action with no
+    # history from before then (entered later, after the fact) shows its status today.
+    period_end = timezone.make_aware(datetime.datetime.combine(last, datetime.time.max))
+    status_then = (
+        Action.history.model.objects.filter(id=OuterRef("pk"), history_date__lte=period_end)
+        .order_by("-history_date", "-history_id")
+        .values("status")[:1]
+    )
     actions = (
         Action.objects.filter(plan__in=plans)
         .select_related("plan")
         .prefetch_related("lead_members", Prefetch("updates", updates, to_attr="update_list"))
+        .annotate(status_then=Subquery(status_then))
         .order_by("plan__period", "plan_id", "number")
     )
     rows, initiatives = [], []
     for action in actions:
         latest = action.update_list[0] if action.update_list else None
         leads = sorted(m.display_name for m in action.lead_members.all())
+        status = action.status_then or action.status
         rows.append(
             {
                 "plan": action.plan.title,
                 "number": action.number,
                 "description": action.description,
-                "status": action.status,
-                "status_word": STATUS_WORDS.get(action.status, action.status),
+                "status": status,
+                "status_word": STATUS_WORDS.get(status, status),
                 "target_period": action.target_period,
                 "lead_members": leads,
                 "latest_update": latest.text if latest else "",
@@ -242,6 +254,7 @@ def report_content(report: Report) -> dict:
             "starts_on": first.isoformat(),
             "ends_on": last.isoformat(),
             "text": f"{_day(first)} – {_day(last)}",
+            "ends_text": _day(last),
         },
         "meetings": meetings,
         "status_counts": [

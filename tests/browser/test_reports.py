@@ -49,3 +49,36 @@ def test_report_pages_are_accessible(page, demo_site, sign_in, axe_path):
     assert_accessible(page, axe_path)
     open_report(page, demo_site, 2016)
     assert_accessible(page, axe_path)
+
+
+def test_a_rendering_shows_its_progress_and_is_retried_without_reloading_the_page(
+    page, demo_site, sign_in, monkeypatch
+):
+    from reports import pdf
+
+    real_renderer = pdf.report_pdf
+
+    def broken_renderer(report, content):
+        raise ValueError("The font file is unreadable")
+
+    monkeypatch.setattr(pdf, "report_pdf", broken_renderer)
+    sign_in(page, demo_site, "secretariat")
+    open_report(page, demo_site, 2025)
+    page.evaluate("window.stillTheSamePage = true")
+    box = page.locator("#render-job")
+
+    page.get_by_role("button", name="Render the PDF").click()
+    expect(box).to_contain_text("The rendering failed: ValueError: The font file is unreadable")
+    expect(box.get_by_role("status")).to_contain_text("Latest rendering: Failed (attempt 1).")
+
+    monkeypatch.setattr(pdf, "report_pdf", real_renderer)
+    box.get_by_role("button", name="Try the rendering again").click()
+    expect(box.get_by_role("status")).to_contain_text("Latest rendering: Ready", timeout=20_000)
+    expect(box).not_to_contain_text("The rendering failed")
+    link = box.get_by_role("link", name="Download this rendering")
+    with page.expect_download() as download:
+        link.click()
+    with open(download.value.path(), "rb") as rendered:
+        assert rendered.read(5) == b"%PDF-"
+    # Everything above happened in the page as first loaded.
+    assert page.evaluate("window.stillTheSamePage") is True

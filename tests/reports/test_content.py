@@ -139,6 +139,46 @@ class TestContent:
         assert "Members updated the plan." not in text
         assert "1 outcome recorded, not yet approved by the co-chairs." in text
 
+    def test_an_action_shows_its_status_when_the_year_ended(self, report):
+        action = Action.objects.get(plan__group=report.group, number=1)
+        assert action.status == Action.Status.FOR_ACTION
+        # Its history began in June 2016; it was started in 2016 and completed in 2017.
+        history = action.history.get()
+        history.history_date = timezone.make_aware(datetime.datetime(2016, 6, 1, 9))
+        history.save()
+        for status, day in [
+            (Action.Status.ONGOING, datetime.datetime(2016, 11, 2, 9)),
+            (Action.Status.COMPLETE, datetime.datetime(2017, 3, 1, 9)),
+        ]:
+            action.status = status
+            action.save()
+            Action.history.model.objects.filter(id=action.pk, status=status).update(
+                history_date=timezone.make_aware(day)
+            )
+
+        def status_of_action_1(year):
+            report.year = year
+            content = assembly.report_content(report)
+            return {
+                a["number"]: a["status_word"]
+                for g in content["actions_by_status"]
+                for a in g["actions"]
+            }[1]
+
+        assert status_of_action_1(2016) == "Ongoing"
+        assert status_of_action_1(2017) == "Complete"
+        # An action entered after the fact has no earlier history: its status today.
+        report.year = 2016
+        content = assembly.report_content(report)
+        statuses = {
+            a["number"]: a["status"] for g in content["actions_by_status"] for a in g["actions"]
+        }
+        assert (
+            statuses[2]
+            == Action.objects.get(plan__group=report.group, number=2).status
+            == "ongoing"
+        )
+
     def test_co_chair_changes_in_the_period_are_listed(self, report):
         co_chairs = assembly.report_content(report)["co_chairs"]
         assert [t["member"] for t in co_chairs["serving"]] == ["Thailand", "Indonesia"]
