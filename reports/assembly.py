@@ -18,12 +18,11 @@ from groups.models import CoChairTerm
 from groups.selectors import current_co_chair_terms
 from meetings import selectors as meeting_selectors
 from meetings.models import Meeting
-from reports.models import APPROVED_STATUSES, Report
+from reports.models import APPROVED_STATUSES, NARRATIVE_FIELDS, Report
 from workplans import selectors as plan_selectors
 from workplans.models import Action, ProgressUpdate, WorkPlan
 
 PLAN_START = re.compile(r"^\s*(\d{4})")
-NARRATIVE_FIELDS = ("summary", "issues_for_direction", "co_chairs_remarks", "next_steps")
 STATUS_WORDS = dict(Action.Status.choices)
 
 

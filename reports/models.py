@@ -104,6 +104,9 @@ class Report(models.Model):
         return {"slug": self.group.slug, "kind": self.kind, "year": self.year}
 
 
+# The parts of a report the secretariat writes, in Markdown; the rest comes from the portal.
+NARRATIVE_FIELDS = ("summary", "issues_for_direction", "co_chairs_remarks", "next_steps")
+
 # A report in one of these states was approved by its co-chairs; its PDF is frozen.
 APPROVED_STATUSES = (
     Report.Status.APPROVED,

@@ -23,9 +23,8 @@ from groups.models import Member, Participation
 from groups.selectors import current_co_chair_terms, current_participations
 from portal import permissions
 from portal.accounts.tasks import send_email
-from reports.models import APPROVED_STATUSES, Approval, RenderJob, Report
+from reports.models import APPROVED_STATUSES, NARRATIVE_FIELDS, Approval, RenderJob, Report
 
-NARRATIVE_FIELDS = ("summary", "issues_for_direction", "co_chairs_remarks", "next_steps")
 # A job left queued or running this long was lost by a worker or the broker.
 STALE_AFTER = datetime.timedelta(minutes=10)
 # A job still not done after this many attempts is given up as failed.

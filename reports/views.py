@@ -1,4 +1,3 @@
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -11,37 +10,13 @@ from django.views.decorators.http import require_POST
 from portal import permissions
 from portal.forms import add_service_errors
 from reports import services
-from reports.models import APPROVED_STATUSES, Approval, RenderJob, Report
-
-
-class ReportStartForm(forms.Form):
-    kind = forms.ChoiceField(
-        choices=[(k, label) for k, label in Report.Kind.choices if k != Report.Kind.OUTCOME_RECORD]
-    )
-    year = forms.IntegerField(min_value=2002, max_value=2100)
-
-
-class NarrativeForm(forms.ModelForm):
-    class Meta:
-        model = Report
-        fields = list(services.NARRATIVE_FIELDS)
-        help_texts = {f: "Markdown." for f in services.NARRATIVE_FIELDS}
-
-
-class OutcomeRecordNarrativeForm(forms.ModelForm):
-    """An outcome record states the meeting's outcomes; the secretariat may introduce them."""
-
-    class Meta:
-        model = Report
-        fields = ["summary"]
-        labels = {"summary": "Introduction"}
-        help_texts = {"summary": "Markdown, shown above the outcomes. May be left empty."}
-
-
-class DecisionForm(forms.Form):
-    decision = forms.ChoiceField(choices=Approval.Decision.choices, widget=forms.HiddenInput)
-    content_hash = forms.CharField(max_length=64, widget=forms.HiddenInput)
-    comment = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+from reports.forms import (
+    DecisionForm,
+    NarrativeForm,
+    OutcomeRecordNarrativeForm,
+    ReportStartForm,
+)
+from reports.models import APPROVED_STATUSES, RenderJob, Report
 
 
 def _report_url(report: Report) -> str:

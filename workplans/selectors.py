@@ -94,7 +94,8 @@ def stale_since(today: datetime.date) -> datetime.date:
 
 
 def _stale(today: datetime.date) -> Q:
-    """Not complete or discontinued, and no update reported in the last six months.
+    """Not complete or discontinued, of a plan not superseded (its open actions were carried
+    into its successor), and no update reported in the last six months.
 
     An update reported exactly six months ago no longer counts (on 1 July, the last update
     of 1 January leaves six months without one). An action that has never had an update
@@ -104,7 +105,8 @@ def _stale(today: datetime.date) -> Q:
     recent = ProgressUpdate.objects.filter(
         action=OuterRef("pk"), reported_on__gt=stale_since(today)
     )
-    return ~Q(status__in=CLOSED) & ~Exists(recent)
+    superseded = Q(plan__status=WorkPlan.Status.SUPERSEDED)
+    return ~Q(status__in=CLOSED) & ~superseded & ~Exists(recent)
 
 
 def stale(queryset: QuerySet[Action], today: datetime.date) -> QuerySet[Action]:
@@ -138,9 +140,12 @@ def target_period_end(target_period: str) -> datetime.date | None:
 
 
 def is_overdue(action: Action, today: datetime.date) -> bool:
-    """An action for action or ongoing whose target period ended before today."""
+    """An action for action or ongoing whose target period ended before today, of a plan
+    not superseded (its successor carries what is still open)."""
+    if action.status not in DUE or action.plan.status == WorkPlan.Status.SUPERSEDED:
+        return False
     end = target_period_end(action.target_period)
-    return action.status in DUE and end is not None and end < today
+    return end is not None and end < today
 
 
 def actions_across_plans(plans: QuerySet[WorkPlan], today: datetime.date) -> QuerySet[Action]:

@@ -244,21 +244,38 @@ def test_a_target_period_ends_on_the_last_day_of_its_last_year(target, end):
     assert selectors.target_period_end(target) == end
 
 
+ADOPTED, SUPERSEDED = WorkPlan.Status.ADOPTED, WorkPlan.Status.SUPERSEDED
+
+
 @pytest.mark.parametrize(
-    "status, target, today, overdue",
+    "status, target, today, plan_status, overdue",
     [
-        (S.FOR_ACTION, "2016/17", datetime.date(2017, 12, 31), False),
-        (S.FOR_ACTION, "2016/17", datetime.date(2018, 1, 1), True),
-        (S.ONGOING, "2016", datetime.date(2017, 1, 1), True),
-        (S.CONTINUING, "2016", datetime.date(2020, 1, 1), False),
-        (S.COMPLETE, "2016", datetime.date(2020, 1, 1), False),
-        (S.FOR_ACTION, "", datetime.date(2020, 1, 1), False),
+        (S.FOR_ACTION, "2016/17", datetime.date(2017, 12, 31), ADOPTED, False),
+        (S.FOR_ACTION, "2016/17", datetime.date(2018, 1, 1), ADOPTED, True),
+        (S.ONGOING, "2016", datetime.date(2017, 1, 1), ADOPTED, True),
+        (S.CONTINUING, "2016", datetime.date(2020, 1, 1), ADOPTED, False),
+        (S.COMPLETE, "2016", datetime.date(2020, 1, 1), ADOPTED, False),
+        (S.FOR_ACTION, "", datetime.date(2020, 1, 1), ADOPTED, False),
+        # The plan that followed carries what a superseded plan left open.
+        (S.FOR_ACTION, "2016/17", datetime.date(2018, 1, 1), SUPERSEDED, False),
     ],
 )
 def test_an_action_is_overdue_when_its_target_period_ended_undelivered(
-    status, target, today, overdue
+    status, target, today, plan_status, overdue
 ):
-    assert selectors.is_overdue(Action(status=status, target_period=target), today) is overdue
+    action = Action(status=status, target_period=target, plan=WorkPlan(status=plan_status))
+    assert selectors.is_overdue(action, today) is overdue
+
+
+def test_the_open_actions_of_a_superseded_plan_are_neither_stale_nor_overdue(client, world):
+    old = WorkPlanFactory(group=world["group"], slug="2012-14", period="2012-14", status=SUPERSEDED)
+    ActionFactory(plan=old, number=1, status=S.FOR_ACTION, target_period="2013")
+    client.force_login(world["secretariat"])
+    rows = {
+        (a.plan.slug, a.number): a for a in client.get(reverse("action_list")).context["actions"]
+    }
+    assert not rows[("2012-14", 1)].is_stale and not rows[("2012-14", 1)].overdue
+    assert rows[("2015-17", 7)].is_stale  # the adopted plan's action, never reported on
 
 
 # --- The list of actions across plans -----------------------------------------------------

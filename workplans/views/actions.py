@@ -1,7 +1,6 @@
 """Actions across plans, one action with its progress updates, and actions made from
 meeting outcomes."""
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -11,86 +10,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from groups.forms import DateInput
 from portal import permissions
 from portal.forms import add_service_errors
 from workplans import selectors, services
 from workplans.filters import ActionFilter
-from workplans.models import Action, WorkPlan
-
-# --- Forms of these pages -----------------------------------------------------------------
-
-
-class UpdateForm(forms.Form):
-    """A progress update: what happened, and when (today unless told)."""
-
-    text = forms.CharField(label="Progress", widget=forms.Textarea(attrs={"rows": 4}))
-    reported_on = forms.DateField(
-        label="Reported on",
-        required=False,
-        widget=DateInput,
-        help_text="Leave empty for today. A date in the future is not accepted.",
-    )
-
-
-class NewActionForm(forms.Form):
-    """A new action of a plan, made from an outcome."""
-
-    plan = forms.ModelChoiceField(queryset=WorkPlan.objects.none(), label="Work plan")
-    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}))
-    target_period = forms.CharField(
-        required=False, max_length=20, help_text="e.g. 2016/17, 2025 or 2024-2026"
-    )
-    initiative = forms.ChoiceField(
-        label="Type of initiative",
-        required=False,
-        choices=[("", "Not set")] + Action.Initiative.choices,
-    )
-
-    def __init__(self, *args, plans: list[WorkPlan], **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["plan"].queryset = WorkPlan.objects.filter(pk__in=[p.pk for p in plans])
-        # Offer the plans in the given order: the meeting's group first.
-        self.fields["plan"].choices = [("", "Choose a plan")] + [
-            (p.pk, _plan_label(p)) for p in plans
-        ]
-
-
-class ProgressFromOutcomeForm(forms.Form):
-    """An outcome recorded as progress of an existing action."""
-
-    action = forms.TypedChoiceField(coerce=int, label="Action")
-    reported_on = forms.DateField(
-        label="Reported on",
-        required=False,
-        widget=DateInput,
-        help_text="Leave empty for the last day of the meeting.",
-    )
-    text = forms.CharField(
-        label="Progress",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Left empty, the outcome's text is recorded.",
-    )
-
-    def __init__(self, *args, actions: list[Action], **kwargs):
-        super().__init__(*args, **kwargs)
-        self.actions = {a.pk: a for a in actions}
-        grouped: dict[str, list] = {}
-        for action in actions:
-            label = f"{action.number}. {action.description[:90]}"
-            grouped.setdefault(_plan_label(action.plan), []).append((action.pk, label))
-        self.fields["action"].choices = [("", "Choose an action")] + list(grouped.items())
-
-    def clean_action(self) -> Action:
-        return self.actions[self.cleaned_data["action"]]
-
-
-def _plan_label(plan: WorkPlan) -> str:
-    return f"{plan.group.short_name} · {plan.title} ({plan.get_status_display().lower()})"
-
-
-# --- Views --------------------------------------------------------------------------------
+from workplans.forms import NewActionForm, ProgressFromOutcomeForm, UpdateForm
+from workplans.models import Action
 
 
 @login_required

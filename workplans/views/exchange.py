@@ -5,7 +5,6 @@ with every problem; the preview page carries the file's content back in a signed
 (never stored on disk or in the session), and "Import" saves it all in one transaction.
 """
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
@@ -18,59 +17,13 @@ from django.views.decorators.http import require_http_methods, require_safe
 from portal import permissions
 from portal.forms import add_service_errors
 from workplans import exchange, pdf
+from workplans.forms import PlanImportConfirmForm, PlanImportForm
 from workplans.models import WorkPlan
 
 # The signed content of a previewed file is good for this long, for this person and group.
 PREVIEW_MAX_AGE = 2 * 60 * 60
 SIGNING_SALT = "workplans.exchange.import"
 DETAILS = ("title", "period", "slug")
-
-
-class PlanImportForm(forms.Form):
-    """The new plan's title, period and address, and the CSV file of its actions."""
-
-    title = forms.CharField(max_length=300, help_text="e.g. Forward Work Plan 2025-27")
-    period = forms.CharField(max_length=20, help_text="e.g. 2025-27")
-    slug = forms.SlugField(
-        label="Address",
-        max_length=60,
-        help_text="The end of the plan's address: letters, digits and hyphens, e.g. 2025-27.",
-    )
-    file = forms.FileField(
-        label="CSV file",
-        help_text=(
-            "Saved as CSV UTF-8, with a header line naming the columns, at most "
-            f"{exchange.MAX_ROWS} actions."
-        ),
-    )
-
-    def __init__(self, *args, group, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.group = group
-
-    def clean_slug(self):
-        slug = self.cleaned_data["slug"]
-        if slug in exchange.RESERVED_SLUGS:
-            raise ValidationError(f"'{slug}' is taken by the portal; choose another address.")
-        if WorkPlan.objects.filter(group=self.group, slug=slug).exists():
-            raise ValidationError(f"{self.group.short_name} already has a plan at '{slug}'.")
-        return slug
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > exchange.MAX_BYTES:
-            raise ValidationError(
-                f"The file is larger than {exchange.MAX_BYTES // 1_000_000} MB; "
-                f"a plan is imported with at most {exchange.MAX_ROWS} actions."
-            )
-        return upload.read()
-
-
-class PlanImportConfirmForm(PlanImportForm):
-    """The second step: the same details, with the previewed file carried back signed."""
-
-    file = None
-    payload = forms.CharField(widget=forms.HiddenInput)
 
 
 def _salt(request, group) -> str:

@@ -1,77 +1,24 @@
 """A group's work plans, one plan as its "Action | Status" table, its adopted revisions and
 the comparison of any two of them."""
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from groups.forms import DateInput
-from meetings.models import Meeting
 from portal import permissions
 from portal.forms import add_service_errors
 from workplans import chart, revisions, selectors, services
+from workplans.forms import CURRENT, CompareForm, RevisionForm
 from workplans.models import Revision, WorkPlan
-
-CURRENT = "current"
-
-# --- Forms of these pages -----------------------------------------------------------------
-
-
-class RevisionForm(forms.Form):
-    """A new revision: the plan as it stands, adopted on a day, perhaps at a meeting."""
-
-    label = forms.CharField(
-        max_length=300, help_text='e.g. "Updated following the third meeting, 12 May 2017"'
-    )
-    adopted_on = forms.DateField(label="Adopted on", widget=DateInput)
-    adopted_at = forms.ModelChoiceField(
-        queryset=Meeting.objects.none(),
-        label="Adopted at (meeting)",
-        required=False,
-        empty_label="No meeting",
-    )
-
-    def __init__(self, *args, plan: WorkPlan, **kwargs):
-        super().__init__(*args, **kwargs)
-        # The group's own meetings and those of the Bali Process bodies (a SOM may adopt it).
-        meetings = Meeting.objects.filter(Q(group=plan.group_id) | Q(group__isnull=True))
-        field = self.fields["adopted_at"]
-        field.queryset = meetings.order_by("-starts_at")
-        field.label_from_instance = _meeting_label
-
-
-def _meeting_label(meeting: Meeting) -> str:
-    return f"{meeting.title} ({meeting.starts_at.astimezone(meeting.zone):%-d %B %Y})"
-
-
-class CompareForm(forms.Form):
-    """Two revisions to compare; the newer may be the plan as it stands now. The fields are
-    named as in the page's address (?from=1&to=2), and "from" is a Python keyword."""
-
-    def __init__(self, *args, numbers: list[int], labels: dict[int, str], **kwargs):
-        super().__init__(*args, **kwargs)
-        choices = [(n, labels[n]) for n in numbers]
-        self.fields["from"] = forms.TypedChoiceField(label="From", coerce=int, choices=choices)
-        self.fields["to"] = forms.ChoiceField(
-            label="To", choices=choices + [(CURRENT, "The plan as it stands now")]
-        )
-
-    def clean_to(self) -> int | str:
-        value = self.cleaned_data["to"]
-        return value if value == CURRENT else int(value)
 
 
 def _revision_label(revision: Revision) -> str:
     return f"Revision {revision.number}, {revision.adopted_on:%-d %B %Y}"
-
-
-# --- Views --------------------------------------------------------------------------------
 
 
 @login_required
