@@ -213,6 +213,11 @@ def speaker_add(item: AgendaItem, *, person=None, name: str = "", affiliation: s
     return speaker
 
 
+def speaker_remove(speaker: Speaker) -> None:
+    """Take a speaker off an item; the history keeps who was listed."""
+    speaker.delete()
+
+
 def agenda_publish(meeting: Meeting) -> Meeting:
     """Members of the group see the agenda from now on."""
     if not meeting.agenda_items.exists():

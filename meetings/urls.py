@@ -46,6 +46,11 @@ urlpatterns = [
         agenda.agenda_item_delete,
         name="agenda_item_delete",
     ),
+    path(
+        "meetings/<int:meeting_id>/agenda/<int:item_id>/speakers/<int:speaker_id>/remove/",
+        agenda.speaker_remove,
+        name="speaker_remove",
+    ),
     # -- papers and documents
     path(
         "meetings/<int:meeting_id>/documents/new/",

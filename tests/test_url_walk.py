@@ -48,6 +48,7 @@ POST_ONLY = {
     "outcome_delete",
     "agenda_item_move",
     "agenda_item_delete",
+    "speaker_remove",
     "agenda_publish",
     "action_update_post",
     "work_plan_revision_adopt",
@@ -78,6 +79,7 @@ SECRETARIAT_ONLY = {
     "agenda_item_edit",
     "agenda_item_move",
     "agenda_item_delete",
+    "speaker_remove",
     "agenda_publish",
     "meeting_edit",
     "meeting_invitations",
@@ -135,6 +137,7 @@ def world():
             objects[key]["plan"], label="Adopted", adopted_on=datetime.date(2016, 5, 18)
         )
         objects[key]["item"] = agenda.item_add(meeting, title="Opening")
+        objects[key]["speaker"] = agenda.speaker_add(objects[key]["item"], name="A speaker")
         objects[key]["report"] = report = Report.objects.create(
             group=group,
             kind=Report.Kind.ANNUAL,
@@ -183,6 +186,7 @@ def kwargs_for(pattern: str, things: dict) -> dict:
         "feed_token": things["feed"].token,
         "document_id": things["document"].pk,
         "item_id": things["item"].pk,
+        "speaker_id": things["speaker"].pk,
         "number": 1,
         "kind": "annual",
         "year": 2016,

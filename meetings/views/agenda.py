@@ -126,6 +126,17 @@ def agenda_item_delete(request, meeting_id, item_id):
 
 @login_required
 @require_POST
+def speaker_remove(request, meeting_id, item_id, speaker_id):
+    meeting = permissions.get_meeting_for_user(request.user, meeting_id, to_change=True)
+    item = get_object_or_404(meeting.agenda_items, pk=item_id)
+    speaker = get_object_or_404(item.speakers.select_related("person"), pk=speaker_id)
+    agenda.speaker_remove(speaker)
+    messages.success(request, f"Removed {speaker.display_name} from the speakers.")
+    return redirect("agenda_item_edit", meeting.pk, item.pk)
+
+
+@login_required
+@require_POST
 def agenda_publish(request, meeting_id):
     meeting = permissions.get_meeting_for_user(request.user, meeting_id, to_change=True)
     if request.POST.get("publish") == "no":

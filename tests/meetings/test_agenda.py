@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from meetings import agenda
-from meetings.models import AgendaItem, Meeting
+from meetings.models import AgendaItem, Meeting, Speaker
 from tests.factories import (
     MeetingFactory,
     MemberFactory,
@@ -699,6 +699,21 @@ def test_the_item_page_adds_a_person_or_a_free_name_as_speaker(secretariat, meet
     assert "Added Dr Ana Cruz as a speaker." in page
     assert "Somchai Wong" in page and "Dr Ana Cruz (IOM)" in page
     assert [s.display_name for s in three[0].speakers.all()] == ["Somchai Wong", "Dr Ana Cruz"]
+
+
+def test_the_item_page_removes_a_speaker_and_the_history_keeps_them(secretariat, three):
+    item, other = three[0], three[1]
+    kept = agenda.speaker_add(item, name="Dr Ana Cruz", affiliation="IOM")
+    gone = agenda.speaker_add(item, name="Mr Lee", affiliation="UNODC")
+    remove = reverse("speaker_remove", args=[item.meeting_id, item.pk, gone.pk])
+    page = secretariat.post(remove, follow=True).content.decode()
+    assert "Removed Mr Lee from the speakers." in page
+    assert [s.display_name for s in item.speakers.all()] == ["Dr Ana Cruz"]
+    assert Speaker.history.filter(id=gone.pk, history_type="-").exists()
+    # A speaker is removed only through its own item.
+    wrong_item = reverse("speaker_remove", args=[item.meeting_id, other.pk, kept.pk])
+    assert secretariat.post(wrong_item).status_code == 404
+    assert item.speakers.filter(pk=kept.pk).exists()
 
 
 def test_the_item_page_refuses_a_speaker_with_neither_person_nor_name(secretariat, three):
