@@ -305,14 +305,15 @@ def meeting_access(user, meeting: Meeting) -> MeetingAccess:
         sees_agenda=meeting.agenda_is_published or role == Role.CO_CHAIR,
         # Who attends is for the meeting's participants (and the secretariat) only.
         sees_attendance=takes_part,
-        sees_outcomes=meeting.group_id is None
-        or role == Role.CO_CHAIR
-        or _outcomes_approved(meeting),
+        sees_outcomes=role == Role.CO_CHAIR or outcomes_published(meeting),
         readable_levels=frozenset(readable),
     )
 
 
-def _outcomes_approved(meeting: Meeting) -> bool:
+def outcomes_published(meeting: Meeting) -> bool:
+    """Whether everyone who sees the meeting reads its outcomes (see below)."""
+    if meeting.group_id is None:
+        return True
     record = getattr(meeting, "outcome_record", None)
     return record is not None and record.status in REPORT_APPROVED_STATUSES
 

@@ -436,6 +436,14 @@ def test_the_new_action_is_prefilled_from_the_outcome_in_the_groups_plan(client,
     assert form.fields["plan"].choices[1][0] == world["plan"].pk
 
 
+def test_the_secretariat_is_warned_while_the_outcomes_wait_for_the_co_chairs(client, world):
+    client.force_login(world["secretariat"])
+    warning = "The co-chairs have not yet approved this meeting's outcomes."
+    assert warning in html.unescape(client.get(outcome_url(world)).content.decode())
+    approved_outcome_record(world["meeting"])
+    assert warning not in html.unescape(client.get(outcome_url(world)).content.decode())
+
+
 def test_an_outcome_of_a_senior_officials_meeting_may_go_into_any_groups_plan(client, world):
     som = MeetingFactory()
     outcome = meeting_services.outcome_add(som, kind="agreed", text="Endorsed the guides.")

@@ -117,6 +117,7 @@ def outcome_action(request, meeting_id, outcome_id):
         "new_action": new_action,
         "progress": progress,
         "links": selectors.outcome_links(request.user, [outcome]).get(outcome.pk, []),
+        "outcomes_published": permissions.outcomes_published(meeting),
     }
     return render(request, "workplans/action_from_outcome.html", context)
 
