@@ -4,11 +4,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from groups.models import Member, Participation
 from groups.selectors import current_participations
 from meetings.models import Attendance, Invitation, Meeting, Outcome
+from portal import links
 from portal.accounts.models import User
 from portal.accounts.tasks import send_email
 from reports import services as report_services
@@ -60,7 +62,8 @@ def _tell(meeting: Meeting, invitations: list[Invitation], template: str) -> Non
         for person in _recipients(invitation)
         if person.email and person.is_active
     }
-    context = {"meeting": meeting}
+    page = links.absolute(reverse("meeting_detail", args=[meeting.pk]))
+    context = {"meeting": meeting, "page": page}
     subject = render_to_string(f"{template}_subject.txt", context).strip()
     body = render_to_string(f"{template}.txt", context)
     for address in sorted(addresses):

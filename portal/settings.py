@@ -129,6 +129,8 @@ EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
 EMAIL_FILE_PATH = envstr("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "Secretariat Portal <portal@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where people reach the portal (scheme and host), for the links in its e-mails.
+PORTAL_URL = envstr("PORTAL_URL", "http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
 
 # Background jobs: Redis when configured, otherwise every task runs in-process.
 REDIS_URL = envstr("REDIS_URL")

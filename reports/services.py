@@ -17,11 +17,12 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import TemporaryUploadedFile
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from groups.models import Member, Participation
 from groups.selectors import current_co_chair_terms, current_participations
-from portal import permissions
+from portal import links, permissions
 from portal.accounts.tasks import send_email
 from reports.models import APPROVED_STATUSES, NARRATIVE_FIELDS, Approval, RenderJob, Report
 
@@ -57,6 +58,13 @@ def _co_chair_emails(report: Report) -> list[str]:
 
 
 def _tell_co_chairs(report: Report, subject: str, body: str) -> None:
+    """E-mail the approvers, with the address of the report's page."""
+    url = links.absolute(reverse("report_detail", kwargs=report.url_kwargs()))
+    where = f": {url}" if url else "."
+    body = (
+        f"{body}\n\nRead it in the Secretariat Portal{where}\n\n"
+        "Regional Support Office of the Bali Process\n"
+    )
     for address in _co_chair_emails(report):
         send_email.delay_on_commit(subject, body, address)
 

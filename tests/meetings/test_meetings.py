@@ -175,6 +175,18 @@ def test_a_change_of_dates_reopens_answers_and_tells_the_invited(
     assert mail.outbox[0].subject == "Changed: Renamed only"
 
 
+def test_the_invitation_links_to_the_meeting_page_when_the_portal_knows_its_address(
+    world, django_capture_on_commit_callbacks, settings
+):
+    thailand = MemberFactory(name="Thailand")
+    focal_point(world["group"], thailand, email="focal@th.example")
+    settings.PORTAL_URL = "https://portal.example.org"
+    with django_capture_on_commit_callbacks(execute=True):
+        services.invitations_send(world["meeting"], members=[thailand])
+    page = "https://portal.example.org" + reverse("meeting_detail", args=[world["meeting"].pk])
+    assert f"Please answer the invitation in the Secretariat Portal: {page}" in mail.outbox[0].body
+
+
 def test_the_focal_point_answers_for_the_member_and_an_expert_cannot(client, world):
     meeting, thailand = world["meeting"], MemberFactory(name="Thailand")
     focal = focal_point(world["group"], thailand)

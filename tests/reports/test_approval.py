@@ -80,6 +80,19 @@ def test_submitting_records_the_serving_co_chairs_as_approvers_and_tells_them(
     assert report.status == Report.Status.SUBMITTED and report.submitted_at
     assert set(report.approvers.all()) == {person.affiliation for person in chairs}
     assert sorted(m.to[0] for m in mailoutbox) == ["first@example.org", "second@example.org"]
+    assert mailoutbox[0].body.endswith(
+        "Read it in the Secretariat Portal.\n\nRegional Support Office of the Bali Process\n"
+    )
+
+
+def test_the_mail_to_the_co_chairs_links_to_the_report_when_the_portal_knows_its_address(
+    report, chairs, secretariat, mailoutbox, django_capture_on_commit_callbacks, settings
+):
+    settings.PORTAL_URL = "https://portal.example.org"
+    with django_capture_on_commit_callbacks(execute=True):
+        services.report_submit(report, secretariat)
+    link = "https://portal.example.org" + page_url("report_detail", report)
+    assert all(f"Read it in the Secretariat Portal: {link}" in m.body for m in mailoutbox)
 
 
 def test_submitting_without_a_serving_co_chair_is_refused(group, secretariat):
