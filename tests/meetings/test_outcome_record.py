@@ -245,3 +245,12 @@ def test_the_meeting_page_queries_stay_bounded_with_a_record(
             assert (
                 client.get(reverse("meeting_detail", args=[world["meeting"].pk])).status_code == 200
             )
+
+
+def test_a_meeting_with_an_outcome_record_keeps_its_group(world):
+    submit(world)
+    meeting = world["meeting"]
+    meeting.group = WorkingGroupFactory(short_name="WG-DCN")
+    with pytest.raises(ValidationError, match="co-chairs of the group that held it"):
+        services.meeting_save(meeting)
+    assert Meeting.objects.get(pk=meeting.pk).group == world["group"]
