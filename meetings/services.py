@@ -14,7 +14,6 @@ from portal import links
 from portal.accounts.models import User
 from portal.accounts.tasks import send_email
 from reports import services as report_services
-from reports.models import Report
 
 # A change to any of these is news to everyone who has answered an invitation.
 LOGISTICS = ("starts_at", "ends_at", "time_zone", "venue", "city", "country")
@@ -26,14 +25,8 @@ def meeting_save(meeting: Meeting) -> int:
     meeting.full_clean()
     with transaction.atomic():
         before = Meeting.objects.select_for_update().filter(pk=meeting.pk).first()
-        if (
-            before
-            and before.group_id != meeting.group_id
-            and Report.objects.filter(meeting=meeting).exists()
-        ):
-            raise ValidationError(
-                {"group": "Its outcome record is with the co-chairs of the group that held it."}
-            )
+        if before and before.group_id != meeting.group_id:
+            report_services.meeting_group_changing(meeting)
         meeting.save()
         if before is None or all(getattr(before, f) == getattr(meeting, f) for f in LOGISTICS):
             return 0

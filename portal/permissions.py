@@ -315,7 +315,7 @@ def outcomes_published(meeting: Meeting) -> bool:
     if meeting.group_id is None:
         return True
     record = getattr(meeting, "outcome_record", None)
-    return record is not None and record.status in REPORT_APPROVED_STATUSES
+    return record is not None and record.is_approved
 
 
 def outcome_visible_meetings(user) -> QuerySet[Meeting]:

@@ -18,7 +18,8 @@ from groups.models import CoChairTerm
 from groups.selectors import current_co_chair_terms
 from meetings import selectors as meeting_selectors
 from meetings.models import Meeting
-from reports.models import APPROVED_STATUSES, NARRATIVE_FIELDS, Report
+from portal import permissions
+from reports.models import NARRATIVE_FIELDS, Report
 from workplans import selectors as plan_selectors
 from workplans.models import Action, ProgressUpdate, WorkPlan
 
@@ -90,8 +91,7 @@ def _meetings(report: Report, first: datetime.date, last: datetime.date) -> list
         if not first <= meeting.local_start.date() <= last:
             continue
         row = _meeting(meeting)
-        record = getattr(meeting, "outcome_record", None)
-        row["outcomes_approved"] = bool(record and record.status in APPROVED_STATUSES)
+        row["outcomes_approved"] = permissions.outcomes_published(meeting)
         if not row["outcomes_approved"]:
             row["outcomes_pending"] = len(row["outcomes"])
             row["outcomes"] = []

@@ -93,6 +93,11 @@ class Report(models.Model):
         return f"{self.group.slug}-{self.kind}-{self.year}"
 
     @property
+    def is_approved(self) -> bool:
+        """Approved by every co-chair asked: its content and PDF no longer change."""
+        return self.status in APPROVED_STATUSES
+
+    @property
     def is_outcome_record(self) -> bool:
         return self.kind == self.Kind.OUTCOME_RECORD
 

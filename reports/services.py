@@ -24,7 +24,7 @@ from groups.models import Member, Participation
 from groups.selectors import current_co_chair_terms, current_participations
 from portal import links, permissions
 from portal.accounts.tasks import send_email
-from reports.models import APPROVED_STATUSES, NARRATIVE_FIELDS, Approval, RenderJob, Report
+from reports.models import NARRATIVE_FIELDS, Approval, RenderJob, Report
 
 # A job left queued or running this long was lost by a worker or the broker.
 STALE_AFTER = datetime.timedelta(minutes=10)
@@ -108,7 +108,7 @@ def report_edit(report: Report, **narrative) -> Report:
     if unknown:
         raise TypeError(f"Not a narrative part: {', '.join(sorted(unknown))}")
     report = _locked(report)
-    if report.status in APPROVED_STATUSES:
+    if report.is_approved:
         raise ValidationError("An approved report can no longer be changed.")
     changed = {k: v for k, v in narrative.items() if getattr(report, k) != v}
     if not changed:
@@ -132,11 +132,20 @@ def outcomes_changing(meeting) -> None:
     )
     if report is None:
         return
-    if report.status in APPROVED_STATUSES:
+    if report.is_approved:
         raise ValidationError(
             "The co-chairs have approved this meeting's outcomes: they can no longer change."
         )
     _content_changed(report)
+
+
+def meeting_group_changing(meeting) -> None:
+    """Called before a meeting moves to another group: refused once it has an outcome
+    record, which the co-chairs of the group that held the meeting approve."""
+    if Report.objects.filter(meeting=meeting).exists():
+        raise ValidationError(
+            {"group": "Its outcome record is with the co-chairs of the group that held it."}
+        )
 
 
 def _content_changed(report: Report) -> None:
@@ -258,7 +267,7 @@ def report_mark(report: Report, status: str) -> Report:
     report = _locked(report)
     if report.is_outcome_record:
         raise ValidationError("An outcome record goes to the meeting's members, not further.")
-    if report.status not in APPROVED_STATUSES:
+    if not report.is_approved:
         raise ValidationError("Only an approved report can be submitted or delivered.")
     marks = (Report.Status.SUBMITTED_TO_STEERING_GROUP, Report.Status.DELIVERED_AT_SOM)
     if status not in marks:

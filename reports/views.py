@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -16,7 +16,7 @@ from reports.forms import (
     OutcomeRecordNarrativeForm,
     ReportStartForm,
 )
-from reports.models import APPROVED_STATUSES, RenderJob, Report
+from reports.models import RenderJob, Report
 
 
 def _report_url(report: Report) -> str:
@@ -111,9 +111,9 @@ def report_detail(request, **where):
         "approvals": list(report.approvals.select_related("member", "person")),
         "approvers": list(report.approvers.all()),
         "can_change": permissions.can_change_report(request.user, report),
-        "can_edit": report.status not in APPROVED_STATUSES,
+        "can_edit": not report.is_approved,
         "can_submit": report.status in (Report.Status.DRAFT, Report.Status.SENT_BACK),
-        "can_mark": report.status in APPROVED_STATUSES and not report.is_outcome_record,
+        "can_mark": report.is_approved and not report.is_outcome_record,
         "approver": approver if report.status == Report.Status.SUBMITTED else None,
         "decision_form": DecisionForm(initial={"content_hash": content_hash}),
         "job": job,
@@ -236,10 +236,7 @@ def report_pdf(request, **where):
 
 
 def _job_of(report: Report, job_id: int) -> RenderJob:
-    try:
-        job = report.render_jobs.get(pk=job_id)
-    except RenderJob.DoesNotExist:
-        raise Http404("No such rendering") from None
+    job = get_object_or_404(report.render_jobs, pk=job_id)
     job.report = report
     return job
 

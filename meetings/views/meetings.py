@@ -151,7 +151,7 @@ def outcomes(request, meeting_id):
         "form": form,
         "outcomes": meeting.outcomes.order_by("number"),
         "record": record,
-        "locked": bool(record and record.approved_at),
+        "locked": bool(record and record.is_approved),
     }
     return render(request, "meetings/outcome_list.html", context)
 

@@ -80,16 +80,23 @@
     }
   }
 
+  // The job's state as JSON, from the status address or from a form sent with fetch().
+  function fetchState(url, options) {
+    options = options || {};
+    options.headers = { Accept: "application/json" };
+    options.credentials = "same-origin";
+    return fetch(url, options).then(function (response) {
+      if (!response.ok) {
+        throw new Error("status " + response.status);
+      }
+      return response.json();
+    });
+  }
+
   function poll() {
     window.clearTimeout(timer);
     timer = window.setTimeout(function () {
-      fetch(statusUrl, { headers: { Accept: "application/json" }, credentials: "same-origin" })
-        .then(function (response) {
-          if (!response.ok) {
-            throw new Error("status " + response.status);
-          }
-          return response.json();
-        })
+      fetchState(statusUrl)
         .then(show)
         .catch(function () {
           poll();  // a passing network problem: ask again later
@@ -98,18 +105,7 @@
   }
 
   function sendWithFetch(form) {
-    fetch(form.action, {
-      method: "POST",
-      body: new FormData(form),
-      headers: { Accept: "application/json" },
-      credentials: "same-origin",
-    })
-      .then(function (response) {
-        if (!response.ok) {
-          throw new Error("status " + response.status);
-        }
-        return response.json();
-      })
+    fetchState(form.action, { method: "POST", body: new FormData(form) })
       .then(show)
       .catch(function () {
         form.submit();  // fall back to the ordinary form
@@ -124,10 +120,9 @@
     }
   });
 
-  fetch(statusUrl, { headers: { Accept: "application/json" }, credentials: "same-origin" })
-    .then(function (response) { return response.ok ? response.json() : null; })
+  fetchState(statusUrl)
     .then(function (state) {
-      if (state && (state.status === "queued" || state.status === "running")) {
+      if (state.status === "queued" || state.status === "running") {
         poll();
       }
     })

@@ -101,7 +101,12 @@ def test_password_reset_mail_is_sent_by_the_worker_not_the_web_process(stack):
 
     outbox = folder / "outbox"
     try:
-        wait_until(lambda: outbox.exists() and any(outbox.iterdir()), 60, "the mail")
+        # The file backend creates the file before it writes the message: wait for both.
+        wait_until(
+            lambda: outbox.exists() and any(f.read_text().strip() for f in outbox.iterdir()),
+            60,
+            "the mail",
+        )
     except AssertionError as error:
         raise AssertionError(f"{error}\n{(folder / 'worker.log').read_text()}") from None
     [message] = outbox.iterdir()
