@@ -27,7 +27,7 @@ DOCKER_CONFIG_DIR := $(abspath $(TOOLS))/docker
 
 help:
 	@echo "make run            development server on http://127.0.0.1:8000/ with demo data (SQLite)"
-	@echo "make test           system packages check, ruff, pytest (PYTEST_ARGS=... passed on)"
+	@echo "make test           system packages (installed when it can), ruff, pytest (PYTEST_ARGS=... passed on)"
 	@echo "make bench          run the benchmarks in bench/"
 	@echo "make lock           regenerate requirements.lock from a fresh virtualenv"
 	@echo "make worker|beat    Celery worker / beat (needs REDIS_URL)"
@@ -64,18 +64,19 @@ var/demo-password:
 	umask 077; $(PYTHON) -c 'import secrets; print(next(p for p in iter(lambda: secrets.token_urlsafe(12), None) if not p.startswith("-")))' > $@.tmp
 	mv $@.tmp $@
 
+# load_demo adds only what is missing, so a portal in use starts again with every change
+# kept; it ends with the portal's address and the demo logins, the last lines before serving.
 run: export DEBUG := true
 run: $(STAMP) var/demo-password
 	mkdir -p var
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py load_demo --password="$$(cat var/demo-password)"
-	@echo "Portal: http://127.0.0.1:8000/"
-	exec $(BIN)/python manage.py runserver 127.0.0.1:8000
+	@$(BIN)/python manage.py load_demo --password="$$(cat var/demo-password)"
+	@exec $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 # --- Tests -----------------------------------------------------------------------
 # Browser tests drive Django's live_server from Playwright's event loop.
 test: export DJANGO_ALLOW_ASYNC_UNSAFE := true
-test: $(STAMP) $(NODE_STAMP) system-packages
+test: system-packages $(STAMP) $(NODE_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest $(PYTEST_ARGS)
@@ -88,13 +89,10 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-# Installs what is missing only as root under CI; elsewhere prints the apt-get line.
+# Installs what is missing when it can (as root, or with passwordless sudo); otherwise
+# prints the exact command to run.
 system-packages:
-	@if [ "$$(id -u)" = 0 ] && [ -n "$${CI:-}" ] && [ "$${CI}" != false ]; then \
-		bin/ensure-system-packages --install; \
-	else \
-		bin/ensure-system-packages; \
-	fi
+	@bin/ensure-system-packages --install
 
 # --- Dependency lock -------------------------------------------------------------
 # Installs pyproject's dependencies and test extras into a throw-away venv and

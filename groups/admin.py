@@ -10,11 +10,13 @@ from groups.models import (
     TermsOfReference,
     WorkingGroup,
 )
-from portal.admin import SecretariatAdmin
+from portal.admin import SecretariatAdmin, other_fields
 
 
 @admin.register(Member)
 class MemberAdmin(SecretariatAdmin):
+    """Kept here (no page edits members); the history keeps every change."""
+
     list_display = ["name", "short_name", "kind", "country", "ahg_member", "is_observer"]
     list_filter = ["kind", ("ahg_joined_on", admin.EmptyFieldListFilter), "is_observer"]
     search_fields = ["name", "short_name"]
@@ -25,13 +27,10 @@ class MemberAdmin(SecretariatAdmin):
         return obj.is_ahg_member
 
 
-class TermsOfReferenceInline(admin.StackedInline):
-    model = TermsOfReference
-    extra = 0
-
-
 @admin.register(WorkingGroup)
 class WorkingGroupAdmin(SecretariatAdmin):
+    """Kept here (no page edits a group's particulars); the history keeps every change."""
+
     list_display = ["short_name", "name", "status", "established_on", "review_on"]
     list_filter = ["status", "clearance_required"]
     search_fields = ["name", "short_name"]
@@ -41,6 +40,9 @@ class WorkingGroupAdmin(SecretariatAdmin):
 
 @admin.register(TermsOfReference)
 class TermsOfReferenceAdmin(SecretariatAdmin):
+    """Kept here (the group's page only reads them); the history keeps every version's
+    changes."""
+
     list_display = ["group", "version", "status", "endorsed_on", "endorsed_at"]
     list_filter = ["group", "status"]
     autocomplete_fields = ["endorsed_at"]
@@ -48,6 +50,8 @@ class TermsOfReferenceAdmin(SecretariatAdmin):
 
 @admin.register(Participation)
 class ParticipationAdmin(SecretariatAdmin):
+    """Kept here (no page edits who takes part); the history keeps every change."""
+
     list_display = ["person", "member", "group", "role", "started_on", "ended_on"]
     list_filter = ["group", "role", "member"]
     search_fields = ["person__first_name", "person__last_name", "member__name"]
@@ -78,6 +82,18 @@ class CoChairTermAdmin(SecretariatAdmin):
 
 @admin.register(Nomination)
 class NominationAdmin(SecretariatAdmin):
+    """Recorded, decided and closed on the roster page, whose services check the member,
+    the meeting and the SOM and make the term: here only the note changes. A decided
+    nomination is the record of that decision and is not deleted."""
+
     list_display = ["group", "member", "nominated_at", "for_term_from", "seat", "outcome"]
     list_filter = ["group", "outcome"]
-    autocomplete_fields = ["member", "nominated_at", "term"]
+    readonly_fields = other_fields(Nomination, "note")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.outcome != Nomination.Outcome.PENDING:
+            return False
+        return super().has_delete_permission(request, obj)

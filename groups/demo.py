@@ -2,9 +2,10 @@
 
 import datetime
 
+from groups import services
 from groups.models import CoChairTerm, Member, Nomination, TermsOfReference, WorkingGroup
 from meetings.models import Meeting
-from portal.demo import set_many, upsert
+from portal.demo import ensure, find
 
 # Ad Hoc Group members that attended the Sixth AHG Senior Officials Meeting (1 June 2012),
 # other Bali Process members (UNODC attended that meeting as an observer), and observers.
@@ -45,7 +46,7 @@ OBSERVER_STATES = [("Canada", "canada", "CA")]
 def load_members() -> dict[str, Member]:
     members = {}
     for name, slug, code, ahg in STATES:
-        members[slug] = upsert(
+        members[slug] = ensure(
             Member,
             {"slug": slug},
             name=name,
@@ -55,7 +56,7 @@ def load_members() -> dict[str, Member]:
             is_observer=False,
         )
     for name, short, slug, ahg in ORGANISATIONS:
-        members[slug] = upsert(
+        members[slug] = ensure(
             Member,
             {"slug": slug},
             name=name,
@@ -66,7 +67,7 @@ def load_members() -> dict[str, Member]:
             is_observer=False,
         )
     for name, slug, code in OBSERVER_STATES:
-        members[slug] = upsert(
+        members[slug] = ensure(
             Member,
             {"slug": slug},
             name=name,
@@ -95,7 +96,7 @@ DCN_PURPOSE = (
 
 
 def load_groups(members: dict[str, Member]) -> dict[str, WorkingGroup]:
-    tip = upsert(
+    tip = ensure(
         WorkingGroup,
         {"slug": "wg-tip"},
         name="Working Group on Trafficking in Persons",
@@ -107,7 +108,7 @@ def load_groups(members: dict[str, Member]) -> dict[str, WorkingGroup]:
         clearance_required=False,
         chatham_house_default=True,
     )
-    dcn = upsert(
+    dcn = ensure(
         WorkingGroup,
         {"slug": "wg-dcn"},
         name=(
@@ -121,8 +122,8 @@ def load_groups(members: dict[str, Member]) -> dict[str, WorkingGroup]:
         review_on=datetime.date(2016, 9, 24),
         clearance_required=True,
         chatham_house_default=True,
+        many={"proposed_by": [members["new-zealand"], members["sri-lanka"]]},
     )
-    set_many(dcn, "proposed_by", [members["new-zealand"], members["sri-lanka"]])
     return {"wg-tip": tip, "wg-dcn": dcn}
 
 
@@ -172,7 +173,7 @@ def load_terms_of_reference(groups: dict[str, WorkingGroup], som_2014: Meeting) 
             "Terms of Reference proposed by New Zealand and Sri Lanka, as endorsed.",
         ),
     ]:
-        upsert(
+        ensure(
             TermsOfReference,
             {"group": groups[slug], "version": 1},
             status=TermsOfReference.Status.ENDORSED,
@@ -201,7 +202,7 @@ def load_co_chairs(
         (1, "australia", datetime.date(2027, 8, 5)),
         (2, "indonesia", datetime.date(2028, 8, 5)),
     ]:
-        upsert(
+        ensure(
             CoChairTerm,
             {"group": groups["wg-tip"], "seat": seat, "starts_on": tip_start},
             member=members[member_slug],
@@ -212,7 +213,7 @@ def load_co_chairs(
     # WG-DCN: New Zealand and Sri Lanka for its first two-year term from the Roundtable.
     dcn_start = datetime.date(2014, 9, 24)
     for seat, member_slug in [(1, "new-zealand"), (2, "sri-lanka")]:
-        upsert(
+        ensure(
             CoChairTerm,
             {"group": groups["wg-dcn"], "seat": seat, "starts_on": dcn_start},
             member=members[member_slug],
@@ -225,12 +226,17 @@ def load_nominations(
     groups: dict[str, WorkingGroup], members: dict[str, Member], meetings: dict[str, Meeting]
 ) -> None:
     """The next WG-TIP rotation: Australia's seat, with Thailand's nomination pending."""
-    upsert(
-        Nomination,
-        {"group": groups["wg-tip"], "member": members["thailand"]},
-        nominated_at=meetings["tip-annual-2026"],
+    tip, thailand = groups["wg-tip"], members["thailand"]
+    annual = meetings["tip-annual-2026"]
+    # Once made, the nomination is the secretariat's: decided, closed or withdrawn since.
+    existed, _ = find(Nomination, group=tip, member=thailand)
+    if existed or annual is None:
+        return
+    services.nomination_record(
+        group=tip,
+        member=thailand,
+        nominated_at=annual,
         seat=1,
         for_term_from=datetime.date(2027, 8, 6),
-        outcome=Nomination.Outcome.PENDING,
         note="Nominated to follow Australia in seat 1.",
     )

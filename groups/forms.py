@@ -1,9 +1,16 @@
+import datetime
+import zoneinfo
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from groups import roster, services
 from groups.models import CoChairTerm, Member, Nomination
 from meetings.models import Meeting
+from portal import dates
+from portal.forms import SingleLineCharField, add_service_errors
+from portal.versions import VersionedForm
 
 
 class DateInput(forms.DateInput):
@@ -23,6 +30,10 @@ class RosterCheckedTermForm(forms.ModelForm):
 
     roster_warnings: list[roster.Problem]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        dates.bound_dates(self)
+
     def _post_clean(self):
         super()._post_clean()
         self.roster_warnings = []
@@ -34,7 +45,9 @@ class RosterCheckedTermForm(forms.ModelForm):
             self._update_errors(error)
 
 
-class CoChairTermForm(RosterCheckedTermForm):
+class CoChairTermForm(VersionedForm, RosterCheckedTermForm):
+    """A co-chair term; editing one, it carries the version the term was read at."""
+
     class Meta:
         model = CoChairTerm
         fields = [
@@ -76,15 +89,156 @@ class NominationForm(forms.ModelForm):
         self.fields["member"].queryset = Member.objects.filter(is_observer=False)
         self.fields["nominated_at"].queryset = group.meetings.order_by("-starts_at")
         self.fields["nominated_at"].label = "Made at (meeting of the group)"
+        dates.bound_dates(self)
+
+
+def _meeting_field(name: str, **kwargs) -> forms.Field:
+    """A field of the coming SOM, as the meeting form would have it."""
+    return Meeting._meta.get_field(name).formfield(**kwargs)
+
+
+# When a SOM is added in place, the meeting's own errors belong beside these fields.
+SOM_FIELD_OF = {
+    "decided_at": "som_starts_on",
+    "title": "som_title",
+    "starts_at": "som_starts_on",
+    "ends_at": "som_ends_on",
+    "time_zone": "som_time_zone",
+    "venue": "som_venue",
+    "city": "som_city",
+    "country": "som_country",
+}
+# A SOM typed in place runs over these local hours; its agenda sets the exact times later.
+SOM_OPENS, SOM_CLOSES = datetime.time(9), datetime.time(17)
 
 
 class NominationDecisionForm(forms.Form):
-    """What the AHG Senior Officials Meeting decided on a nomination."""
+    """What the AHG Senior Officials Meeting decided on a nomination.
+
+    The SOM is chosen among those in the portal or, when it is coming and not yet there,
+    described here and added with the decision."""
 
     decided_at = forms.ModelChoiceField(
-        queryset=Meeting.objects.filter(kind=Meeting.Kind.SOM),
+        queryset=Meeting.objects.filter(kind=Meeting.Kind.SOM)
+        .exclude(status=Meeting.Status.CANCELLED)
+        .order_by("-starts_at"),
         label="Decided at (AHG Senior Officials Meeting)",
+        required=False,
+        help_text="Held on or after the nomination and by the start of the term. "
+        "Not in the list yet? Add the coming SOM below.",
     )
     seat = forms.TypedChoiceField(choices=CoChairTerm.Seat.choices, coerce=int)
-    starts_on = forms.DateField(widget=DateInput, label="Term starts on")
-    planned_end_on = forms.DateField(widget=DateInput, label="Term planned to end on")
+    starts_on = dates.DateField(widget=DateInput, label="Term starts on")
+    planned_end_on = dates.DateField(widget=DateInput, label="Term planned to end on")
+    som_title = SingleLineCharField(
+        label="Title of the coming SOM",
+        max_length=300,
+        required=False,
+        help_text="e.g. Eighteenth Ad Hoc Group Senior Officials Meeting.",
+    )
+    som_starts_on = dates.DateField(widget=DateInput, label="First day of the SOM", required=False)
+    som_ends_on = dates.DateField(
+        widget=DateInput,
+        label="Last day of the SOM",
+        required=False,
+        help_text="Empty for a one-day meeting.",
+    )
+    som_time_zone = _meeting_field("time_zone", label="Time zone of the SOM", required=False)
+    som_venue = _meeting_field("venue", label="Venue of the SOM")
+    som_city = _meeting_field("city", label="City of the SOM")
+    som_country = _meeting_field("country", label="Country of the SOM")
+
+    SOM_FIELDS = (
+        "som_title",
+        "som_starts_on",
+        "som_ends_on",
+        "som_time_zone",
+        "som_venue",
+        "som_city",
+        "som_country",
+    )
+    # What shows that a SOM is being described (the time zone comes filled in).
+    SOM_DESCRIBED_BY = (
+        "som_title",
+        "som_starts_on",
+        "som_ends_on",
+        "som_venue",
+        "som_city",
+        "som_country",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.new_som: Meeting | None = None
+
+    def decision_fields(self):
+        return [self[name] for name in ("decided_at", "seat", "starts_on", "planned_end_on")]
+
+    def som_fields(self):
+        return [self[name] for name in self.SOM_FIELDS]
+
+    def clean(self):
+        data = super().clean()
+        chosen = data.get("decided_at")
+        described = any(data.get(name) for name in self.SOM_DESCRIBED_BY)
+        if chosen and described:
+            raise ValidationError(
+                "Choose the SOM that decided, or describe the coming one, not both."
+            )
+        if not chosen and not described:
+            self.add_error(
+                "decided_at", "Choose the SOM that decides the term, or add the coming SOM below."
+            )
+        if described:
+            self.new_som = self._coming_som(data)
+        return data
+
+    def _coming_som(self, data) -> Meeting | None:
+        """The SOM described in the form, unsaved, or None with the reason beside its field."""
+        for name, label in [("som_title", "title"), ("som_starts_on", "first day")]:
+            if not data.get(name) and name not in self.errors:
+                self.add_error(name, f"Enter the coming SOM's {label}.")
+        zone_name = data.get("som_time_zone") or "Asia/Bangkok"
+        if zone_name not in zoneinfo.available_timezones():
+            return None  # the field's own validator has said why
+        first = data.get("som_starts_on")
+        last = data.get("som_ends_on") or first
+        if not (data.get("som_title") and first and last):
+            return None
+        if last < first:
+            self.add_error("som_ends_on", "The SOM's last day cannot come before its first.")
+            return None
+        zone = zoneinfo.ZoneInfo(zone_name)
+        starts_at = datetime.datetime.combine(first, SOM_OPENS, tzinfo=zone)
+        ends_at = datetime.datetime.combine(last, SOM_CLOSES, tzinfo=zone)
+        return Meeting(
+            kind=Meeting.Kind.SOM,
+            body=Meeting.Body.AD_HOC_GROUP,
+            title=data["som_title"],
+            starts_at=starts_at,
+            ends_at=ends_at,
+            time_zone=zone_name,
+            venue=data.get("som_venue", ""),
+            city=data.get("som_city", ""),
+            country=data.get("som_country", ""),
+            status=Meeting.Status.HELD if ends_at < timezone.now() else Meeting.Status.PLANNED,
+        )
+
+    def decision(self) -> dict:
+        """The arguments of the decision, for ``services.nomination_decide``."""
+        data = self.cleaned_data
+        return {
+            "decided_at": self.new_som or data["decided_at"],
+            "seat": data["seat"],
+            "starts_on": data["starts_on"],
+            "planned_end_on": data["planned_end_on"],
+        }
+
+    def add_service_errors(self, error: ValidationError) -> None:
+        """The service's errors beside their fields; those of a SOM added here beside its own."""
+        if self.new_som is not None and hasattr(error, "error_dict"):
+            moved: dict[str, list] = {}
+            for field, errors in error.error_dict.items():
+                moved.setdefault(SOM_FIELD_OF.get(field, field), []).extend(errors)
+            error = ValidationError(moved)
+        add_service_errors(self, error)

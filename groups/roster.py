@@ -4,7 +4,7 @@
 
 | code | severity | rule |
 |---|---|---|
-| not_ahg_member | error | a co-chair is an Ad Hoc Group member when its term starts |
+| not_ahg_member | error | a co-chair is an Ad Hoc Group member on every day of its term |
 | same_member_twice | error | one member never holds both seats at once |
 | more_than_two | error | never more than two co-chair terms on the same day |
 | not_decided_at_som | error | every term records the AHG SOM that decided it, held by its start |
@@ -13,6 +13,11 @@
 | not_staggered | warning | the two seats never pass to new members less than six months apart |
 | gap | warning | from the first term to the roster horizon (the end of the last planned
   term, at least twelve months from today) the group always has two co-chairs |
+
+Every rule that is about days holds on each day of a term, not only on its first: the
+periods are cut wherever a term starts or ends, and each period is judged on its own.
+The arithmetic stays within the calendar even for a date stored near its end (9999),
+although the services accept only years 1900 to 2100.
 """
 
 import datetime
@@ -75,6 +80,8 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
     """The same day some months later, or the month's last day when it is shorter."""
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
+    if year > datetime.MAXYEAR:
+        return datetime.date.max
     for candidate in (day.day, 30, 29, 28):
         try:
             return datetime.date(year, month, min(day.day, candidate))
@@ -85,15 +92,28 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
 
 def anniversary(day: datetime.date, years: int) -> datetime.date:
     """The same date years later; 29 February falls on 1 March in other years."""
+    if day.year + years > datetime.MAXYEAR:
+        return datetime.date.max
     try:
         return day.replace(year=day.year + years)
     except ValueError:
         return datetime.date(day.year + years, 3, 1)
 
 
+def day_after(day: datetime.date) -> datetime.date:
+    """The next day; the calendar's last day has none and stays itself."""
+    return day if day == datetime.date.max else day + DAY
+
+
 def last_day_of_tenure(start: datetime.date, years: int) -> datetime.date:
     """The last day a tenure starting on ``start`` may run: the day before the anniversary."""
-    return anniversary(start, years) - DAY
+    end = anniversary(start, years)
+    return end if end == datetime.date.max else end - DAY
+
+
+def _follows(later: datetime.date, earlier: datetime.date) -> bool:
+    """True when ``later`` is at most the day after ``earlier`` (no day between them)."""
+    return (later - earlier).days <= 1
 
 
 def roster_horizon(terms: Sequence[CoChairTerm], today: datetime.date) -> datetime.date:
@@ -115,17 +135,34 @@ def _overlap(a: CoChairTerm, b: CoChairTerm) -> bool:
 
 
 def _not_ahg_member(terms) -> list[Problem]:
-    return [
-        Problem(
-            "not_ahg_member",
-            ERROR,
-            f"{term.member} was not an Ad Hoc Group member on {fmt(term.starts_on)}, "
-            f"when its term in {_seat(term)} starts; only Ad Hoc Group members may co-chair.",
-            (term,),
-        )
-        for term in terms
-        if not term.member.is_ahg_member_on(term.starts_on)
-    ]
+    problems = []
+    for term in terms:
+        member, left = term.member, term.member.ahg_left_on
+        if not member.is_ahg_member_on(term.starts_on):
+            problems.append(
+                Problem(
+                    "not_ahg_member",
+                    ERROR,
+                    f"{member} was not an Ad Hoc Group member on {fmt(term.starts_on)}, "
+                    f"when its term in {_seat(term)} starts; only Ad Hoc Group members may "
+                    "co-chair.",
+                    (term,),
+                )
+            )
+        elif left is not None and left < term.ends_on:
+            problems.append(
+                Problem(
+                    "not_ahg_member",
+                    ERROR,
+                    f"{member} leaves the Ad Hoc Group on {fmt(left)}, during its term in "
+                    f"{_seat(term)} (until {fmt(term.ends_on)}); only Ad Hoc Group members "
+                    f"may co-chair, so the term must end by {fmt(left)}.",
+                    (term,),
+                    left + DAY,
+                    term.ends_on,
+                )
+            )
+    return problems
 
 
 def _same_member_twice(terms) -> list[Problem]:
@@ -150,23 +187,27 @@ def _same_member_twice(terms) -> list[Problem]:
 
 def _periods(terms, start, end, keep) -> list[tuple[datetime.date, datetime.date, list]]:
     """Maximal periods within [start, end] whose running terms satisfy ``keep(running)``."""
-    cuts = {start, end + DAY}
+    # Cut on day numbers: the day after the calendar's last day is a number, not a date.
+    first_day, after_end = start.toordinal(), end.toordinal() + 1
+    cuts = {first_day, after_end}
     for term in terms:
-        for day in (term.starts_on, term.ends_on + DAY):
-            if start < day <= end:
+        for day in (term.starts_on.toordinal(), term.ends_on.toordinal() + 1):
+            if first_day < day < after_end:
                 cuts.add(day)
     cuts = sorted(cuts)
     periods: list[tuple[datetime.date, datetime.date, list]] = []
     for first, after in zip(cuts, cuts[1:], strict=False):
-        running = [t for t in terms if t.runs_on(first)]
+        day = datetime.date.fromordinal(first)
+        running = [t for t in terms if t.runs_on(day)]
         if not keep(running):
             continue
-        if periods and periods[-1][1] == first - DAY:
+        last = datetime.date.fromordinal(after - 1)
+        if periods and periods[-1][1].toordinal() == first - 1:
             prev_start, _, prev_terms = periods[-1]
             merged = prev_terms + [t for t in running if not any(t is p for p in prev_terms)]
-            periods[-1] = (prev_start, after - DAY, merged)
+            periods[-1] = (prev_start, last, merged)
         else:
-            periods.append((first, after - DAY, running))
+            periods.append((day, last, running))
     return periods
 
 
@@ -221,7 +262,7 @@ def tenures(terms) -> list[list[CoChairTerm]]:
     for member_terms in by_member.values():
         chain = [member_terms[0]]
         for term in member_terms[1:]:
-            if term.starts_on <= max(t.ends_on for t in chain) + DAY:
+            if _follows(term.starts_on, max(t.ends_on for t in chain)):
                 chain.append(term)
             else:
                 chains.append(chain)
@@ -355,7 +396,8 @@ def successor(term: CoChairTerm, terms: Sequence[CoChairTerm]) -> CoChairTerm | 
         for t in terms
         if t is not term
         and t.seat == term.seat
-        and term.starts_on < t.starts_on <= term.ends_on + DAY
+        and term.starts_on < t.starts_on
+        and _follows(t.starts_on, term.ends_on)
     ]
     return min(following, key=lambda t: t.starts_on, default=None)
 
@@ -407,7 +449,7 @@ def next_rotation(
         # On a tie the co-chair who has served longer rotates first.
         seat = min(last_in_seat, key=lambda s: (last_in_seat[s].ends_on, last_in_seat[s].starts_on))
         outgoing = last_in_seat[seat]
-        starts_on = outgoing.ends_on + DAY
+        starts_on = day_after(outgoing.ends_on)
     candidates = []
     for nomination in nominations:
         if nomination.outcome != Nomination.Outcome.PENDING or nomination.seat not in (None, seat):

@@ -29,6 +29,44 @@ def current_participations(on: datetime.date | None = None) -> QuerySet[Particip
     )
 
 
+# Participation roles that make a person part of the group (observers and guests do not).
+GROUP_ROLES = (Participation.Role.EXPERT, Participation.Role.FOCAL_POINT)
+
+
+def participants_of(
+    member=None,
+    group=None,
+    *,
+    person=None,
+    roles=GROUP_ROLES,
+    on: datetime.date | None = None,
+) -> QuerySet[Participation]:
+    """The current participations of a member in a group (experts and focal points unless
+    `roles` says otherwise), narrowed to a person when given.
+
+    Each of `member`, `group` and `person` may be a row, an id, or a queryset or list of
+    them; left out, it does not narrow.
+    """
+    participations = current_participations(on).filter(role__in=roles)
+    for name, value in (("member", member), ("group", group), ("person", person)):
+        if value is None:
+            continue
+        if isinstance(value, QuerySet | list | tuple | set | frozenset):
+            participations = participations.filter(**{f"{name}__in": value})
+        else:
+            participations = participations.filter(**{name: value})
+    return participations
+
+
+def focal_points(
+    member=None, group=None, *, person=None, on: datetime.date | None = None
+) -> QuerySet[Participation]:
+    """The current focal points of a member in a group: who speaks and answers for it there."""
+    return participants_of(
+        member, group, person=person, roles=(Participation.Role.FOCAL_POINT,), on=on
+    )
+
+
 def current_co_chair_terms(on: datetime.date | None = None) -> QuerySet[CoChairTerm]:
     """Co-chair terms running on the given day (today by default)."""
     on = on or timezone.localdate()
@@ -196,17 +234,17 @@ def roster_page(group: WorkingGroup, today: datetime.date | None = None) -> Rost
 
 
 def _roster_alerts(group: WorkingGroup, terms: list[CoChairTerm], on: datetime.date):
-    problems = roster.check(group, terms, on)
-    errors = sum(p.is_error for p in problems)
-    warnings = len(problems) - errors
-    if problems:
-        counts = [
-            f"{n} {word}{'' if n == 1 else 's'}"
-            for n, word in [(errors, "error"), (warnings, "warning")]
-            if n
-        ]
-        yield GroupAlert(group, f"The co-chair roster has {' and '.join(counts)}.", "roster")
-    for term in roster.ending_without_successor(terms, on):
+    """Each roster problem by name: every error, and the warnings that are not over yet."""
+    ending = roster.ending_without_successor(terms, on)
+    # The gap that opens when such a term ends is told by its own alert below.
+    told = {roster.day_after(term.ends_on) for term in ending}
+    for problem in roster.check(group, terms, on):
+        last_day = problem.ends_on or max(t.ends_on for t in problem.terms)
+        told_below = problem.code == "gap" and problem.starts_on in told
+        if not problem.is_error and (last_day < on or told_below):
+            continue
+        yield GroupAlert(group, problem.message, "roster")
+    for term in ending:
         yield GroupAlert(
             group,
             f"{term.member}'s co-chair term ({term.get_seat_display().lower()}) ends on "

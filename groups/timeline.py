@@ -1,6 +1,7 @@
 """The roster as a timeline: geometry for a server-rendered SVG, one row per seat."""
 
 import datetime
+import math
 from dataclasses import dataclass
 
 from groups import roster
@@ -110,7 +111,8 @@ def build(
             )
 
     years = range(start.year + 1, end.year + 1)
-    step = 1 if len(years) <= 12 else 2
+    # About a dozen year labels, however long the roster runs.
+    step = max(1, math.ceil(len(years) / 12))
     ticks = [
         Tick(x(datetime.date(y, 1, 1)), str(y)) for y in years if (y - years.start) % step == 0
     ]

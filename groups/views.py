@@ -83,7 +83,7 @@ def term_edit(request, slug, term_id=None):
     form = forms.CoChairTermForm(request.POST or None, instance=term)
     if request.method == "POST" and form.is_valid():
         try:
-            warnings = services.term_save(form.instance)
+            warnings = services.term_save(form.instance, version=form.version)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -124,13 +124,17 @@ def nomination_decide(request, slug, nomination_id):
     form = forms.NominationDecisionForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            term, warnings = services.nomination_decide(nomination, **form.cleaned_data)
+            term, warnings = services.nomination_decide(nomination, **form.decision())
         except ValidationError as error:
-            add_service_errors(form, error)
+            form.add_service_errors(error)
         else:
-            _saved_with_warnings(
-                request, f"{term.member} will co-chair from {roster.fmt(term.starts_on)}.", warnings
-            )
+            message = f"{term.member} will co-chair from {roster.fmt(term.starts_on)}."
+            if form.new_som is not None:
+                som = term.decided_at
+                message = (
+                    f"Added the {som.title} of {roster.fmt(som.local_start.date())}. " + message
+                )
+            _saved_with_warnings(request, message, warnings)
             return redirect("roster", group.slug)
     context = {"form": form, "group": group, "nomination": nomination}
     return render(request, "groups/nomination_decide.html", context)

@@ -16,6 +16,7 @@ from django.db.models import F, Prefetch
 from django.utils import timezone
 
 from meetings.models import AgendaItem, Meeting, Speaker
+from portal import versions
 
 MIN_DURATION = 5
 MAX_DURATION = 600
@@ -160,17 +161,21 @@ def item_add(
     return item
 
 
-def item_update(item: AgendaItem, **fields) -> AgendaItem:
-    """Change an item's title, description, duration or fixed start (not its position)."""
+def item_update(item: AgendaItem, *, version: int | None = None, **fields) -> AgendaItem:
+    """Change an item's title, description, duration or fixed start (not its position);
+    refused when someone saved the item after `version` was read."""
     unknown = set(fields) - set(_CHANGEABLE)
     if unknown:
         raise TypeError(f"item_update cannot change {', '.join(sorted(unknown))}; use item_move.")
-    current = {name: getattr(item, name) for name in _CHANGEABLE}
-    values = _check(item.meeting, current | fields)
-    for name in _CHANGEABLE:
-        setattr(item, name, values[name])
-    item.full_clean(validate_unique=False, validate_constraints=False)
-    item.save(update_fields=list(_CHANGEABLE))
+    with transaction.atomic():
+        locked = AgendaItem.objects.select_for_update().get(pk=item.pk)
+        versions.check_version(locked, version, fields=_CHANGEABLE, saving=fields)
+        current = {name: getattr(locked, name) for name in _CHANGEABLE}
+        values = _check(item.meeting, current | fields)
+        for name in _CHANGEABLE:
+            setattr(item, name, values[name])
+        item.full_clean(validate_unique=False, validate_constraints=False)
+        item.save(update_fields=list(_CHANGEABLE))
     return item
 
 

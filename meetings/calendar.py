@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from meetings.models import CalendarFeed, Meeting
+from portal import permissions
 
 PRODUCT_ID = "-//Bali Process Regional Support Office//Secretariat Portal//EN"
 UID_DOMAIN = "secretariat-portal"
@@ -98,6 +99,13 @@ def calendar_for(
         calendar.add_component(meeting_event(meeting, site_url=site_url))
     calendar.add_missing_timezones()
     return calendar.to_ical()
+
+
+def feed_meetings(person) -> QuerySet[Meeting]:
+    """The meetings in the person's subscribed calendar: those they may see on the day the
+    feed is read, so that a meeting they lose (a clearance that lapses, an ended
+    participation) leaves their calendar at its next refresh."""
+    return with_last_change(permissions.visible_meetings(person)).order_by("starts_at")
 
 
 def feed_calendar(person, meetings: Iterable[Meeting], *, site_url: str = "") -> bytes:

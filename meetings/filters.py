@@ -4,6 +4,13 @@ from django_countries import countries
 
 from groups.models import WorkingGroup
 from meetings.models import Meeting
+from portal import dates
+
+
+class YearFilter(django_filters.NumberFilter):
+    """A year typed in a search: a whole number from 1900 to 2100, or the form says so."""
+
+    field_class = dates.YearField
 
 
 class MeetingFilter(django_filters.FilterSet):
@@ -14,7 +21,7 @@ class MeetingFilter(django_filters.FilterSet):
         queryset=WorkingGroup.objects.none(), empty_label="All groups and bodies"
     )
     kind = django_filters.ChoiceFilter(choices=Meeting.Kind.choices, empty_label="All kinds")
-    year = django_filters.NumberFilter(field_name="starts_at__year", label="Year")
+    year = YearFilter(field_name="starts_at__year", label="Year")
     status = django_filters.ChoiceFilter(choices=Meeting.Status.choices, empty_label="Any status")
     location = django_filters.CharFilter(label="Place", method="at_place")
 

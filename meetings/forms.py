@@ -6,7 +6,11 @@ from django.core.exceptions import ValidationError
 from groups.models import Member
 from meetings import agenda, papers
 from meetings.models import Document, Invitation, Meeting, Outcome
+from portal import dates, permissions
 from portal.accounts.models import User
+from portal.forms import SingleLineCharField
+from portal.submissions import SubmittedOnce
+from portal.versions import VersionedForm
 
 
 class DateTimeInput(forms.DateTimeInput):
@@ -16,11 +20,13 @@ class DateTimeInput(forms.DateTimeInput):
         return value.strftime("%Y-%m-%dT%H:%M") if hasattr(value, "strftime") else value
 
 
-class MeetingForm(forms.ModelForm):
-    """Start and end are typed in the meeting's own time zone."""
+class MeetingForm(SubmittedOnce, VersionedForm, forms.ModelForm):
+    """Start and end are typed in the meeting's own time zone. Editing a meeting, it carries
+    the version the meeting was read at."""
 
-    starts_at = forms.DateTimeField(label="Starts (meeting's local time)", widget=DateTimeInput)
-    ends_at = forms.DateTimeField(label="Ends (meeting's local time)", widget=DateTimeInput)
+    title = SingleLineCharField(max_length=300)
+    starts_at = dates.DateTimeField(label="Starts (meeting's local time)", widget=DateTimeInput)
+    ends_at = dates.DateTimeField(label="Ends (meeting's local time)", widget=DateTimeInput)
 
     class Meta:
         model = Meeting
@@ -50,7 +56,12 @@ class MeetingForm(forms.ModelForm):
         if meeting.pk:
             # Show the stored instants as the meeting's local wall-clock time.
             for name in ("starts_at", "ends_at"):
-                local = getattr(meeting, name).astimezone(meeting.zone)
+                try:
+                    local = getattr(meeting, name).astimezone(meeting.zone)
+                except OverflowError:
+                    # Stored before dates were bounded: left empty, to be typed again.
+                    self.initial[name] = None
+                    continue
                 self.initial[name] = local.replace(tzinfo=None)
             self.fields["back_to_back_with"].queryset = Meeting.objects.exclude(pk=meeting.pk)
 
@@ -66,6 +77,10 @@ class MeetingForm(forms.ModelForm):
             self.add_error("ends_at", "The meeting cannot end before it starts.")
         return data
 
+    def wall_clock(self, value):
+        """An instant as typed in this form: the meeting's local time."""
+        return value.astimezone(self.instance.zone).replace(tzinfo=None)
+
 
 class InvitationForm(forms.Form):
     members = forms.ModelMultipleChoiceField(
@@ -80,6 +95,29 @@ class InvitationForm(forms.Form):
         label="People",
         help_text="Experts, guests or observers invited in person.",
     )
+
+    def __init__(self, *args, meeting=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.meeting = meeting
+        if meeting is not None and meeting.clearance_required:
+            self.fields["members"].help_text = (
+                f"Only those of each member's focal points who hold a valid clearance for "
+                f"{meeting.group.short_name} are told and may answer. "
+                "Observers are marked as such."
+            )
+
+    def clean_persons(self):
+        # Refused here with the reason, beside the field; the service checks again.
+        persons = self.cleaned_data["persons"]
+        if self.meeting is not None:
+            refused = [
+                f"{reason}."
+                for person in persons
+                if (reason := permissions.invitation_refusal(person, self.meeting)) is not None
+            ]
+            if refused:
+                raise ValidationError(refused)
+        return persons
 
 
 class AnswerForm(forms.Form):
@@ -110,17 +148,18 @@ class AttendanceForm(forms.Form):
         )
 
 
-class OutcomeForm(forms.ModelForm):
+class OutcomeForm(SubmittedOnce, forms.ModelForm):
     class Meta:
         model = Outcome
         fields = ["kind", "text"]
         widgets = {"text": forms.Textarea(attrs={"rows": 3})}
 
 
-class ItemForm(forms.Form):
-    """An agenda item; the rules (title, duration, fixed start) are checked by the service."""
+class ItemForm(VersionedForm):
+    """An agenda item; the rules (title, duration, fixed start) are checked by the service.
+    Editing an item (`edits=item`), it carries the version the item was read at."""
 
-    title = forms.CharField(max_length=300, required=False)
+    title = SingleLineCharField(max_length=300, required=False)
     description = forms.CharField(
         required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Description (optional)"
     )
@@ -131,7 +170,7 @@ class ItemForm(forms.Form):
         help_text=f"From {agenda.MIN_DURATION} to {agenda.MAX_DURATION} minutes.",
         widget=forms.NumberInput(attrs={"min": agenda.MIN_DURATION, "max": agenda.MAX_DURATION}),
     )
-    fixed_start_at = forms.DateTimeField(
+    fixed_start_at = dates.DateTimeField(
         label="Fixed start (optional, meeting's local time)",
         required=False,
         widget=DateTimeInput,
@@ -148,6 +187,10 @@ class ItemForm(forms.Form):
         value = self.cleaned_data["fixed_start_at"]
         return value.replace(tzinfo=None).replace(tzinfo=self.meeting.zone) if value else None
 
+    def wall_clock(self, value):
+        """An instant as typed in this form: the meeting's local time."""
+        return value.astimezone(self.meeting.zone).replace(tzinfo=None)
+
     @classmethod
     def for_item(cls, data, item):
         initial = {
@@ -159,7 +202,7 @@ class ItemForm(forms.Form):
             initial["fixed_start_at"] = item.fixed_start_at.astimezone(item.meeting.zone).replace(
                 tzinfo=None
             )
-        return cls(data, meeting=item.meeting, initial=initial)
+        return cls(data, meeting=item.meeting, initial=initial, edits=item)
 
 
 class SpeakerForm(forms.Form):
@@ -170,10 +213,10 @@ class SpeakerForm(forms.Form):
         required=False,
         label="A person of the portal",
     )
-    name = forms.CharField(
+    name = SingleLineCharField(
         max_length=200, required=False, label="Or a speaker's name", help_text="For a guest."
     )
-    affiliation = forms.CharField(
+    affiliation = SingleLineCharField(
         max_length=200,
         required=False,
         label="Affiliation",
@@ -210,8 +253,8 @@ class UploadField(forms.FileField):
         return upload
 
 
-class DocumentForm(forms.Form):
-    title = forms.CharField(max_length=300)
+class DocumentForm(SubmittedOnce, forms.Form):
+    title = SingleLineCharField(max_length=300)
     access = forms.ChoiceField(
         label="Who may read it",
         choices=Document.Access.choices,

@@ -226,7 +226,8 @@ def document_upload_path(version: "DocumentVersion", filename: str) -> str:
 class DocumentVersion(models.Model):
     """One uploaded file of a document; earlier versions stay readable."""
 
-    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="versions")
+    # A paper's versions are its record: a document that has one is never deleted.
+    document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="versions")
     number = models.PositiveIntegerField()
     file = models.FileField(upload_to=document_upload_path, max_length=300)
     original_name = models.CharField(max_length=255)
@@ -237,6 +238,8 @@ class DocumentVersion(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["document", "-number"]

@@ -16,7 +16,7 @@ from meetings.models import (
     Outcome,
     Speaker,
 )
-from portal import permissions
+from portal import dates, permissions
 
 
 @dataclass
@@ -119,7 +119,7 @@ def meeting_page(user, meeting: Meeting) -> MeetingPage:
 def upcoming_meetings(user, limit: int = 6) -> list[Meeting]:
     """The next meetings this person may see, soonest first; cancelled ones left out."""
     return list(
-        permissions.visible_meetings(user)
+        dates.showable(permissions.visible_meetings(user), "starts_at", "ends_at")
         .filter(ends_at__gte=timezone.now())
         .exclude(status=Meeting.Status.CANCELLED)
         .select_related("group")
@@ -130,7 +130,7 @@ def upcoming_meetings(user, limit: int = 6) -> list[Meeting]:
 def group_meetings(user, group, limit: int = 8) -> list[Meeting]:
     """A group's latest meetings that this person may see."""
     return list(
-        permissions.visible_meetings(user)
+        dates.showable(permissions.visible_meetings(user), "starts_at", "ends_at")
         .filter(group=group)
         .select_related("group")
         .order_by("-starts_at")[:limit]

@@ -1,5 +1,7 @@
 """Everything that changes a meeting: planning, invitations, attendance and outcomes."""
 
+import zoneinfo
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
@@ -7,10 +9,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from groups.models import Member, Participation
-from groups.selectors import current_participations
+from groups.models import Member
 from meetings.models import Attendance, Invitation, Meeting, Outcome
-from portal import links
+from portal import dates, links, permissions, versions
 from portal.accounts.models import User
 from portal.accounts.tasks import send_email
 from reports import services as report_services
@@ -19,12 +20,16 @@ from reports import services as report_services
 LOGISTICS = ("starts_at", "ends_at", "time_zone", "venue", "city", "country")
 
 
-def meeting_save(meeting: Meeting) -> int:
+def meeting_save(meeting: Meeting, *, version: int | None = None) -> int:
     """Save a new or changed meeting; when its dates or place change, answers return to
-    pending and the invited are told. Returns how many invitations were reopened."""
+    pending and the invited are told. Returns how many invitations were reopened.
+    A change read at `version` is refused when someone saved the meeting since."""
+    _check_dates(meeting)
     meeting.full_clean()
     with transaction.atomic():
         before = Meeting.objects.select_for_update().filter(pk=meeting.pk).first()
+        if before:
+            versions.check_version(before, version, saving=meeting)
         if before and before.group_id != meeting.group_id:
             report_services.meeting_group_changing(meeting)
         meeting.save()
@@ -44,25 +49,46 @@ def meeting_save(meeting: Meeting) -> int:
     return len(answered)
 
 
-def _recipients(invitation: Invitation) -> list[User]:
-    """Who reads an invitation: the person invited, or the member's focal points."""
-    if invitation.person_id:
-        return [invitation.person]
-    focal_points = current_participations().filter(
-        member=invitation.member_id, role=Participation.Role.FOCAL_POINT
-    )
-    if invitation.meeting.group_id:
-        focal_points = focal_points.filter(group=invitation.meeting.group_id)
-    return [p.person for p in focal_points.select_related("person")]
+def _check_dates(meeting: Meeting) -> None:
+    """Refuse dates outside 1900-2100 in the meeting's own zone (a page could not show
+    them), and "held" for a meeting that has not begun."""
+    errors = {}
+    try:
+        zone = meeting.zone
+    except (ValueError, OSError, zoneinfo.ZoneInfoNotFoundError):
+        zone = None  # full_clean names the time zone's mistake; the dates as given here.
+    for name in ("starts_at", "ends_at"):
+        value = getattr(meeting, name)
+        if value is None:
+            continue
+        try:
+            local = value.astimezone(zone) if zone and timezone.is_aware(value) else value
+        except OverflowError:  # beyond the calendar in that zone: out of range too
+            local = None
+        if local is None or not dates.in_range(local):
+            errors[name] = dates.DATE_RANGE_MESSAGE
+    if errors:
+        raise ValidationError(errors)
+    if (
+        meeting.status == Meeting.Status.HELD
+        and meeting.starts_at
+        and meeting.starts_at > timezone.now()
+    ):
+        local = meeting.starts_at.astimezone(zone) if zone else meeting.starts_at
+        raise ValidationError(
+            {
+                "status": "A meeting is held only once it has begun: this one starts on "
+                f"{local:%-d %B %Y at %H:%M}. Mark it held from then on."
+            }
+        )
 
 
 def _tell(meeting: Meeting, invitations: list[Invitation], template: str) -> None:
-    """E-mail each invitation's readers, after the transaction commits."""
+    """E-mail each invitation's readers who may see the meeting, after the transaction
+    commits (who reads an invitation is decided in portal.permissions)."""
+    audiences = permissions.invitation_audiences(meeting, invitations)
     addresses = {
-        person.email
-        for invitation in invitations
-        for person in _recipients(invitation)
-        if person.email and person.is_active
+        person.email for audience in audiences.values() for person in audience.told if person.email
     }
     page = links.absolute(reverse("meeting_detail", args=[meeting.pk]))
     context = {"meeting": meeting, "page": page}
@@ -76,7 +102,18 @@ def _tell(meeting: Meeting, invitations: list[Invitation], template: str) -> Non
 def invitations_send(
     meeting: Meeting, *, members: list[Member] = (), persons: list[User] = ()
 ) -> list[Invitation]:
-    """Invite members (their focal points answer) and persons; observers are marked."""
+    """Invite members (their focal points answer) and persons; observers are marked.
+
+    A person who may not see the meeting is refused with the reason; a member is invited
+    whoever of its focal points may see it, and only those are told.
+    """
+    refused = [
+        reason
+        for person in persons
+        if (reason := permissions.invitation_refusal(person, meeting)) is not None
+    ]
+    if refused:
+        raise ValidationError({"persons": [f"{reason}." for reason in refused]})
     created = []
     for member in members:
         invitation, new = Invitation.objects.get_or_create(
@@ -102,6 +139,10 @@ def invitation_answer(invitation: Invitation, response: str, by: User) -> Invita
     """Record an answer to an invitation."""
     if response not in (Invitation.Response.ACCEPTED, Invitation.Response.DECLINED):
         raise ValidationError({"response": "Answer that you will attend or will not attend."})
+    barrier = permissions.meeting_barrier(by, invitation.meeting)
+    if barrier is not None:
+        # A clearance that lapsed ends the invitation it opened.
+        raise ValidationError(f"{barrier}: the invitation can no longer be answered.")
     if invitation.meeting.status in (Meeting.Status.HELD, Meeting.Status.CANCELLED):
         raise ValidationError(
             f"The meeting is {invitation.meeting.get_status_display().lower()}: "
@@ -147,6 +188,19 @@ def outcome_add(meeting: Meeting, *, kind: str, text: str) -> Outcome:
     outcome = Outcome(meeting=meeting, number=last + 1, kind=kind, text=text.strip())
     outcome.full_clean()
     outcome.save()
+    return outcome
+
+
+@transaction.atomic
+def outcome_edit(outcome: Outcome, *, kind: str, text: str) -> Outcome:
+    """Reword an outcome or change its kind (not its number), unless its co-chairs have
+    approved the meeting's outcomes."""
+    meeting = Meeting.objects.select_for_update().get(pk=outcome.meeting_id)
+    report_services.outcomes_changing(meeting)
+    outcome.kind, outcome.text = kind, text.strip()
+    outcome.full_clean(validate_unique=False, validate_constraints=False)
+    # Only these two: the number may have moved since this copy was read.
+    outcome.save(update_fields=["kind", "text"])
     return outcome
 
 

@@ -1,4 +1,4 @@
-"""Who may see, change and approve what: the one place for the portal's access rules.
+"""Who may see, change, approve and receive what: the one place for the portal's access rules.
 
 A person's rights come from their participation in a group (the secretariat aside):
 - secretariat staff see and change everything;
@@ -8,13 +8,21 @@ A person's rights come from their participation in a group (the secretariat asid
 - a group that requires a security clearance is invisible without a valid clearance.
 
 Views get objects only through the ``get_*_for_user`` helpers, which answer 404 both
-when an object is missing and when it is hidden, so nothing reveals what exists.
+when an object is missing and when it is hidden, so nothing reveals what exists. Whoever
+is sent anything (an e-mail, an invitation, a calendar entry, a rendered file) is chosen
+here too, by the same rule as the page: nobody receives what they may not open.
+
+A person's standing in their groups is worked out once per request (``group_access``)
+and every "may" about groups is answered from it, so a page asks the same few queries
+whether the person takes part in one group or in ten.
 """
 
-from dataclasses import dataclass
+from collections import defaultdict
+from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from groups.models import (
     CoChairTerm,
@@ -24,13 +32,11 @@ from groups.models import (
     TermsOfReference,
     WorkingGroup,
 )
-from groups.selectors import current_co_chair_terms, current_participations
+from groups.selectors import current_co_chair_terms, focal_points, participants_of
 from meetings.models import Document, Invitation, Meeting
 from reports.models import APPROVED_STATUSES as REPORT_APPROVED_STATUSES
+from reports.models import RenderJob, Report
 from workplans.models import Action, WorkPlan
-
-# Participation roles that make a person part of the group (observers and guests do not).
-GROUP_ROLES = (Participation.Role.EXPERT, Participation.Role.FOCAL_POINT)
 
 
 class Role:
@@ -48,17 +54,128 @@ def is_secretariat(user) -> bool:
     return bool(user.is_authenticated and user.is_active and user.is_secretariat)
 
 
+# --- A person's groups, worked out once ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GroupAccess:
+    """What one person is in every group they take part in, worked out once per request.
+
+    ``takes_part`` maps each group they currently take part in as expert or focal point
+    (cleared or not) to the members they take part for; ``speaks_for`` does the same for
+    their focal-point participations; ``co_chaired`` holds the groups in which a member
+    they speak for holds a current co-chair term.
+    """
+
+    secretariat: bool = False
+    cleared: bool = False
+    takes_part: dict[int, frozenset[int]] = field(default_factory=dict)
+    speaks_for: dict[int, frozenset[int]] = field(default_factory=dict)
+    co_chaired: frozenset[int] = frozenset()
+    clearance_groups: frozenset[int] = frozenset()
+
+    @property
+    def group_ids(self) -> frozenset[int]:
+        """The groups the person sees (the secretariat aside, who sees all)."""
+        return frozenset(
+            g for g in self.takes_part if self.cleared or g not in self.clearance_groups
+        )
+
+    def sees(self, group_id: int) -> bool:
+        return self.secretariat or group_id in self.group_ids
+
+    def role(self, group_id: int) -> str | None:
+        """The strongest role in the group, or None when the person may not see it."""
+        if self.secretariat:
+            return Role.SECRETARIAT
+        if not self.sees(group_id):
+            return None
+        return Role.CO_CHAIR if group_id in self.co_chaired else Role.MEMBER
+
+    def members_for(self, group_id: int) -> frozenset[int]:
+        """The members the person takes part for in the group."""
+        return self.takes_part.get(group_id, frozenset())
+
+    def focal_point_for(self, group_id: int | None = None) -> frozenset[int]:
+        """The members the person speaks for as focal point in the group, or in any group."""
+        if group_id is None:
+            return frozenset().union(*self.speaks_for.values())
+        return self.speaks_for.get(group_id, frozenset())
+
+
+NO_ACCESS = GroupAccess()
+
+
+def group_access(user) -> GroupAccess:
+    """The person's standing in all their groups, in at most two queries.
+
+    It is kept on the user object, which Django loads afresh for every request, so it
+    lasts one request; it is worked out again on another day, or when the person's
+    clearance lapses or is renewed on the same object.
+    """
+    if not (user.is_authenticated and user.is_active):
+        return NO_ACCESS
+    if user.is_secretariat:
+        return GroupAccess(secretariat=True, cleared=True)
+    key = (timezone.localdate(), user.has_valid_clearance())
+    kept = getattr(user, "_group_access", None)
+    if kept is not None and kept[0] == key:
+        return kept[1]
+    access = _work_out_group_access(user, cleared=key[1])
+    user._group_access = (key, access)
+    return access
+
+
+def _work_out_group_access(user, *, cleared: bool) -> GroupAccess:
+    takes_part: dict[int, set[int]] = defaultdict(set)
+    speaks_for: dict[int, set[int]] = defaultdict(set)
+    clearance_groups = set()
+    rows = (
+        participants_of(person=user)
+        .order_by()
+        .values_list("group_id", "member_id", "role", "group__clearance_required")
+    )
+    for group_id, member_id, role, needs_clearance in rows:
+        takes_part[group_id].add(member_id)
+        if role == Participation.Role.FOCAL_POINT:
+            speaks_for[group_id].add(member_id)
+        if needs_clearance:
+            clearance_groups.add(group_id)
+    co_chaired = set()
+    if speaks_for:
+        terms = current_co_chair_terms().filter(
+            group__in=list(speaks_for),
+            member__in=list(frozenset().union(*speaks_for.values())),
+        )
+        co_chaired = {
+            group_id
+            for group_id, member_id in terms.order_by().values_list("group_id", "member_id")
+            if member_id in speaks_for[group_id]
+        }
+    return GroupAccess(
+        cleared=cleared,
+        takes_part={g: frozenset(m) for g, m in takes_part.items()},
+        speaks_for={g: frozenset(m) for g, m in speaks_for.items()},
+        co_chaired=frozenset(co_chaired),
+        clearance_groups=frozenset(clearance_groups),
+    )
+
+
+# --- Groups -------------------------------------------------------------------------------
+
+
 def visible_groups(user) -> QuerySet[WorkingGroup]:
-    """The working groups this person may see."""
+    """The working groups this person may see (the same as ``GroupAccess.group_ids``).
+
+    Written as a subquery rather than from the person's ``group_access``, so that a page
+    listing groups asks nothing more than its list, however many groups there are.
+    """
     groups = WorkingGroup.objects.all()
     if not (user.is_authenticated and user.is_active):
         return groups.none()
     if is_secretariat(user):
         return groups
-    takes_part = current_participations().filter(
-        person=user, role__in=GROUP_ROLES, group=OuterRef("pk")
-    )
-    groups = groups.filter(Exists(takes_part))
+    groups = groups.filter(pk__in=participants_of(person=user).order_by().values("group"))
     if not user.has_valid_clearance():
         groups = groups.filter(clearance_required=False)
     return groups
@@ -73,23 +190,7 @@ def visible_members(user) -> QuerySet[Member]:
 
 def role_in_group(user, group: WorkingGroup) -> str | None:
     """The person's strongest role in the group, or None when they may not see it."""
-    if is_secretariat(user):
-        return Role.SECRETARIAT
-    if not visible_groups(user).filter(pk=group.pk).exists():
-        return None
-    if _is_co_chair(user, group):
-        return Role.CO_CHAIR
-    return Role.MEMBER
-
-
-def _is_co_chair(user, group: WorkingGroup) -> bool:
-    holds_term = current_co_chair_terms().filter(group=group, member=OuterRef("member"))
-    return (
-        current_participations()
-        .filter(person=user, group=group, role=Participation.Role.FOCAL_POINT)
-        .filter(Exists(holds_term))
-        .exists()
-    )
+    return group_access(user).role(group.pk)
 
 
 def can_view_group(user, group: WorkingGroup) -> bool:
@@ -178,28 +279,26 @@ def _invited(user, prefix: str = "") -> Q:
     return invited
 
 
-def _is_member_of_some_group(user) -> bool:
-    return current_participations().filter(person=user, role__in=GROUP_ROLES).exists()
-
-
 def visible_meetings(user) -> QuerySet[Meeting]:
     """The meetings this person may see.
 
     Secretariat: all. Others: the meetings of the groups they see; meetings of Bali
     Process bodies once they take part in any group; and any meeting they (or their
     member) are invited to — the only ones an observer sees. A meeting of a clearance
-    group stays hidden without a valid clearance, invitation or not.
+    group stays hidden without a valid clearance, invitation or not (``meeting_barrier``
+    says the same of one person and one meeting).
     """
-    meetings = Meeting.objects.all()
     if not (user.is_authenticated and user.is_active):
-        return meetings.none()
+        return Meeting.objects.none()
     if is_secretariat(user):
-        return meetings
-    allowed = Q(group__in=visible_groups(user)) | _invited(user, "invitations__")
-    if _is_member_of_some_group(user):
-        allowed |= Q(group__isnull=True)
-    ids = meetings.filter(allowed).values("pk")
-    meetings = Meeting.objects.filter(pk__in=ids)
+        return Meeting.objects.all()
+    takes_part_anywhere = Exists(participants_of(person=user))
+    allowed = (
+        Q(group__in=visible_groups(user))
+        | _invited(user, "invitations__")
+        | (Q(group__isnull=True) & Q(takes_part_anywhere))
+    )
+    meetings = Meeting.objects.filter(pk__in=Meeting.objects.filter(allowed).values("pk"))
     if not user.has_valid_clearance():
         meetings = meetings.exclude(group__clearance_required=True)
     return meetings
@@ -240,18 +339,18 @@ def takes_part_in_meeting(user, meeting: Meeting) -> bool:
 
 
 def can_answer_invitation(user, invitation: Invitation) -> bool:
-    """A person answers their own invitation; a member's focal point answers the member's."""
-    if is_secretariat(user) or (invitation.person_id and invitation.person_id == user.pk):
+    """A person answers their own invitation; a member's focal point answers the member's;
+    nobody answers for a meeting they may no longer see (a clearance that lapsed)."""
+    if is_secretariat(user):
         return True
+    if meeting_barrier(user, invitation.meeting) is not None:
+        return False
+    if invitation.person_id:
+        return invitation.person_id == user.pk
     if not invitation.member_id or invitation.member_id != user.affiliation_id:
         return False
-    meeting = invitation.meeting
-    focal_points = current_participations().filter(
-        person=user, member=invitation.member_id, role=Participation.Role.FOCAL_POINT
-    )
-    if meeting.group_id:
-        focal_points = focal_points.filter(group=meeting.group_id)
-    return focal_points.exists()
+    speaks_for = group_access(user).focal_point_for(invitation.meeting.group_id)
+    return invitation.member_id in speaks_for
 
 
 def readable_access_levels(user, meeting: Meeting) -> frozenset[str]:
@@ -267,7 +366,7 @@ def get_document_for_user(user, meeting_id: int, document_id: int) -> Document:
     """A document the person may read, of a meeting they may see, or 404."""
     meeting = get_meeting_for_user(user, meeting_id)
     try:
-        document = meeting.documents.get(pk=document_id)
+        document = meeting.documents.select_related("agenda_item").get(pk=document_id)
     except Document.DoesNotExist:
         raise Http404("No such document") from None
     document.meeting = meeting
@@ -285,13 +384,15 @@ class MeetingAccess:
     sees_attendance: bool
     sees_outcomes: bool
     readable_levels: frozenset[str]
+    # Whether the meeting's group page opens for them (an invited observer's does not).
+    sees_group: bool = False
 
 
 def meeting_access(user, meeting: Meeting) -> MeetingAccess:
     """Everything the meeting page needs to know about this person, in a few queries."""
     levels = Document.Access
     if is_secretariat(user):
-        return MeetingAccess(True, True, True, True, frozenset(levels.values))
+        return MeetingAccess(True, True, True, True, frozenset(levels.values), sees_group=True)
     takes_part = takes_part_in_meeting(user, meeting)
     role = role_in_group(user, meeting.group) if meeting.group_id else None
     readable = {levels.PUBLIC}
@@ -307,6 +408,7 @@ def meeting_access(user, meeting: Meeting) -> MeetingAccess:
         sees_attendance=takes_part,
         sees_outcomes=role == Role.CO_CHAIR or outcomes_published(meeting),
         readable_levels=frozenset(readable),
+        sees_group=role is not None,
     )
 
 
@@ -328,17 +430,13 @@ def outcome_visible_meetings(user) -> QuerySet[Meeting]:
     read as recorded.
     """
     meetings = visible_meetings(user)
-    if is_secretariat(user):
+    access = group_access(user)
+    if access.secretariat:
         return meetings
-    chairs = current_co_chair_terms().filter(
-        member__in=current_participations()
-        .filter(person=user, role=Participation.Role.FOCAL_POINT)
-        .values("member")
-    )
     return meetings.filter(
         Q(group__isnull=True)
         | Q(outcome_record__status__in=REPORT_APPROVED_STATUSES)
-        | Q(group__in=chairs.values("group"))
+        | Q(group__in=sorted(access.co_chaired & access.group_ids))
     )
 
 
@@ -349,9 +447,10 @@ def visible_work_plans(user) -> QuerySet[WorkPlan]:
     """Adopted and superseded plans of the groups a person sees; drafts for the secretariat
     and the group's co-chairs."""
     plans = WorkPlan.objects.filter(group__in=visible_groups(user))
-    if is_secretariat(user):
+    access = group_access(user)
+    if access.secretariat:
         return plans
-    chaired = [g.pk for g in visible_groups(user) if role_in_group(user, g) == Role.CO_CHAIR]
+    chaired = sorted(access.co_chaired & access.group_ids)
     return plans.exclude(status=WorkPlan.Status.DRAFT) | plans.filter(group__in=chaired)
 
 
@@ -395,28 +494,17 @@ def can_post_update(user, action: Action) -> bool:
     if not user.is_authenticated or not user.affiliation_id:
         return False
     member = user.affiliation_id
-    involved = action.lead_members.filter(pk=member).exists() or (
-        action.funding_members.filter(pk=member).exists()
-    )
+    access = group_access(user)
+    group_id = action.plan.group_id
+    if not access.sees(group_id) or member not in access.members_for(group_id):
+        return False
     return (
-        involved
-        and (
-            current_participations()
-            .filter(person=user, group=action.plan.group_id, member=member, role__in=GROUP_ROLES)
-            .exists()
-        )
-        and can_view_group(user, action.plan.group)
+        action.lead_members.filter(pk=member).exists()
+        or action.funding_members.filter(pk=member).exists()
     )
 
 
 # --- Reports --------------------------------------------------------------------------
-
-
-def _focal_point_members(user, group: WorkingGroup) -> QuerySet:
-    """The members this person currently speaks for in the group as focal point."""
-    return current_participations().filter(
-        person=user, group=group, role=Participation.Role.FOCAL_POINT
-    )
 
 
 def report_approver_member(user, report) -> Member | None:
@@ -427,27 +515,50 @@ def report_approver_member(user, report) -> Member | None:
     """
     if is_secretariat(user) or not can_view_group(user, report.group):
         return None
-    ids = _focal_point_members(user, report.group).values("member")
-    return report.approvers.filter(pk__in=ids).first()
+    speaks_for = group_access(user).focal_point_for(report.group_id)
+    if not speaks_for:
+        return None
+    return report.approvers.filter(pk__in=sorted(speaks_for)).first()
+
+
+def _reports_read_as_they_stand(user, group: WorkingGroup, role: str) -> Q:
+    """The reports this person reads in their current version: the secretariat every one;
+    the whole group those approved; co-chairs and approvers those submitted."""
+    if role == Role.SECRETARIAT:
+        return Q()
+    approved = Q(status__in=REPORT_APPROVED_STATUSES)
+    if role == Role.CO_CHAIR:
+        return approved | ~Q(status=Report.Status.DRAFT)
+    speaks_for = sorted(group_access(user).focal_point_for(group.pk))
+    if not speaks_for:
+        return approved
+    return approved | (~Q(status=Report.Status.DRAFT) & Q(approvers__in=speaks_for))
 
 
 def visible_reports(user, group: WorkingGroup) -> QuerySet:
-    """The secretariat sees every report; co-chairs and approvers those submitted;
-    members those approved."""
-    from reports.models import Report
-
+    """The reports this person may open: those they read as they stand, and those with an
+    earlier approved version, which the group keeps reading while the next is drafted."""
     reports = Report.objects.filter(group=group)
     role = role_in_group(user, group)
     if role is None:
         return reports.none()
     if role == Role.SECRETARIAT:
         return reports
-    # A report the co-chairs have approved is readable by the whole group.
-    approved = Q(status__in=REPORT_APPROVED_STATUSES)
-    speaks_for = _focal_point_members(user, group).values("member")
-    submitted = ~Q(status="draft") & (Q(approvers__in=speaks_for) if role != Role.CO_CHAIR else Q())
-    ids = reports.filter(approved | submitted).values("pk")
+    readable = _reports_read_as_they_stand(user, group, role) | Q(versions__isnull=False)
+    ids = reports.filter(readable).values("pk")
     return Report.objects.filter(pk__in=ids)
+
+
+def reads_report_as_it_stands(user, report) -> bool:
+    """Whether the person reads the report's current version, not only the versions the
+    co-chairs approved before it."""
+    if report.is_approved or is_secretariat(user):
+        return True
+    role = role_in_group(user, report.group)
+    if role is None:
+        return False
+    readable = _reports_read_as_they_stand(user, report.group, role)
+    return Report.objects.filter(readable, pk=report.pk).exists()
 
 
 def can_open_report(user, report) -> bool:
@@ -470,8 +581,6 @@ def get_report_for_user(
 ):
     """A report of a visible group, by group, kind and year, or the outcome record of a
     visible meeting; 404 when missing, hidden or not theirs to change."""
-    from reports.models import Report
-
     if meeting_id is not None:
         meeting = get_meeting_for_user(user, meeting_id)
         group = meeting.group
@@ -489,3 +598,115 @@ def get_report_for_user(
         raise Http404("No such page")
     report.group = group
     return report
+
+
+def visible_renderings(user, report) -> QuerySet[RenderJob]:
+    """The renderings of a report (one the person may open) that they may see and download.
+
+    Draft renderings are for the secretariat and the report's approvers, who read the
+    drafts anyway; everyone else gets the approved content only.
+    """
+    jobs = report.render_jobs.all()
+    if is_secretariat(user) or report_approver_member(user, report) is not None:
+        return jobs
+    if not (report.is_approved and report.approved_content_hash):
+        return jobs.none()
+    return jobs.filter(content_hash=report.approved_content_hash)
+
+
+def get_rendering_for_user(user, report, job_id: int) -> RenderJob:
+    """A rendering of the report the person may download, or 404 (also for a draft)."""
+    try:
+        job = visible_renderings(user, report).get(pk=job_id)
+    except RenderJob.DoesNotExist:
+        raise Http404("No such rendering") from None
+    job.report = report
+    return job
+
+
+# --- Who receives what ----------------------------------------------------------------
+
+
+def meeting_barrier(person, meeting: Meeting) -> str | None:
+    """What keeps this person out of the meeting whatever their invitations, as the
+    secretariat reads it (e.g. "Nimal Perera holds no valid clearance for WG-DCN"), or None.
+
+    The same rule as in ``visible_meetings``: a closed account sees nothing, and a
+    clearance group's meeting is hidden from whoever lacks a valid clearance.
+    """
+    if not person.is_active:
+        return f"{person}'s account is closed"
+    if is_secretariat(person):
+        return None
+    if meeting.clearance_required and not person.has_valid_clearance():
+        return f"{person} holds no valid clearance for {meeting.group.short_name}"
+    return None
+
+
+def invitation_refusal(person, meeting: Meeting) -> str | None:
+    """Why this person may not be invited to the meeting, or None when they may."""
+    return meeting_barrier(person, meeting)
+
+
+@dataclass
+class Audience:
+    """Who reads an invitation: the people told, and the people left out with the reason."""
+
+    told: list = field(default_factory=list)
+    skipped: list[tuple[object, str]] = field(default_factory=list)
+
+
+def invitation_audiences(meeting: Meeting, invitations) -> dict[int, Audience]:
+    """For each invitation (by id), who reads it: the person invited, or the member's focal
+    points (in the meeting's group; in any group for a Bali Process body's meeting), less
+    whoever may not see the meeting. One query for all of them.
+
+    Every such reader sees the meeting by the rule of ``visible_meetings`` (invited, or
+    taking part in its group, or in some group for a body's meeting) unless
+    ``meeting_barrier`` keeps them out, so that is the only test needed here.
+    """
+    members = {i.member_id for i in invitations if i.member_id and not i.person_id}
+    readers: dict[int, list] = defaultdict(list)
+    if members:
+        points = (
+            focal_points(sorted(members), meeting.group_id)
+            .select_related("person")
+            .order_by("person__last_name", "person__first_name", "person__pk")
+        )
+        for point in points:
+            if point.person not in readers[point.member_id]:
+                readers[point.member_id].append(point.person)
+    audiences = {}
+    for invitation in invitations:
+        people = [invitation.person] if invitation.person_id else readers[invitation.member_id]
+        audience = Audience()
+        for person in people:
+            reason = meeting_barrier(person, meeting)
+            if reason is None:
+                audience.told.append(person)
+            else:
+                audience.skipped.append((person, reason))
+        audiences[invitation.pk] = audience
+    return audiences
+
+
+def may_receive(person, thing) -> bool:
+    """Whether this person may be sent the thing (a meeting, a report) by any channel:
+    exactly when they may open its page."""
+    if isinstance(thing, Meeting):
+        return visible_meetings(person).filter(pk=thing.pk).exists()
+    if isinstance(thing, Report):
+        return can_open_report(person, thing)
+    raise TypeError(f"Nothing decides who receives a {type(thing).__name__}.")
+
+
+def report_recipients(report) -> list:
+    """Who is e-mailed about a report before the co-chairs: the focal points of its
+    approvers in its group, who may open the report."""
+    points = focal_points(report.approvers.all(), report.group_id).select_related("person")
+    people = {point.person_id: point.person for point in points}
+    return [
+        person
+        for _, person in sorted(people.items())
+        if person.is_active and may_receive(person, report)
+    ]

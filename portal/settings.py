@@ -42,6 +42,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "portal.middleware.RefuseNulBytesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -79,6 +80,8 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# History is read in the back office, never reverted past the services (portal/admin.py).
+SIMPLE_HISTORY_REVERT_DISABLED = True
 
 AUTH_USER_MODEL = "accounts.User"
 AUTH_PASSWORD_VALIDATORS = [
@@ -143,11 +146,33 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
-# Beat re-sends rendering jobs lost with a worker or a Redis restart.
+# A job lost with a worker, a pool process or the broker's data is found and sent again
+# by beat's sweep. Two numbers are set; the others follow from them, so they cannot
+# disagree. A job is stopped at JOB_TIME_LIMIT (warned a quarter earlier, the soft limit,
+# so that it fails with a reason), so one running longer than that plus a sweep is
+# dead; the broker hands an unacknowledged job to another worker only after it could
+# have run and waited out its longest retry. A job lost at its start is finished within
+# JOB_STALE_AFTER + JOB_SWEEP_INTERVAL + the soft limit: 110 s with the defaults.
+JOB_TIME_LIMIT = envint("JOB_TIME_LIMIT", 40)
+JOB_SWEEP_INTERVAL = envint("JOB_SWEEP_INTERVAL", 20)
+if JOB_TIME_LIMIT < 4:
+    raise ImproperlyConfigured("JOB_TIME_LIMIT must be at least 4 (seconds)")
+if JOB_SWEEP_INTERVAL < 1:
+    raise ImproperlyConfigured("JOB_SWEEP_INTERVAL must be at least 1 (second)")
+CELERY_TASK_TIME_LIMIT = JOB_TIME_LIMIT
+CELERY_TASK_SOFT_TIME_LIMIT = JOB_TIME_LIMIT * 3 // 4
+# The longest wait between two tries of a job after a passing error.
+JOB_RETRY_BACKOFF_MAX = JOB_SWEEP_INTERVAL
+JOB_STALE_AFTER = JOB_TIME_LIMIT + JOB_SWEEP_INTERVAL
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": JOB_TIME_LIMIT + JOB_RETRY_BACKOFF_MAX + JOB_SWEEP_INTERVAL
+}
 CELERY_BEAT_SCHEDULE = {
     "requeue-stale-render-jobs": {
         "task": "reports.tasks.requeue_stale_jobs",
-        "schedule": 300.0,
+        "schedule": float(JOB_SWEEP_INTERVAL),
+        # A sweep nobody ran in time is replaced by the next one, not piled up.
+        "options": {"expires": float(JOB_SWEEP_INTERVAL)},
     },
 }
 
@@ -160,7 +185,7 @@ SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = envbool("CSRF_COOKIE_SECURE", not DEBUG)
 if envbool("TRUST_X_FORWARDED_PROTO", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^livez$"]
 X_FRAME_OPTIONS = "DENY"
 
 LOGGING = {

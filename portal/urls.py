@@ -6,6 +6,7 @@ from portal import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("livez", views.livez, name="livez"),
     path("accounts/", include("portal.accounts.urls")),
     path("", include("groups.urls")),
     path("", include("meetings.urls")),

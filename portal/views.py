@@ -4,7 +4,7 @@ from django.shortcuts import render
 
 from groups import selectors
 from meetings import selectors as meeting_selectors
-from portal import permissions
+from portal import health, permissions
 from reports import selectors as report_selectors
 
 
@@ -22,5 +22,13 @@ def home(request):
 
 
 def healthz(request):
-    """Liveness probe for the load balancer and docker compose: no login, no database."""
-    return HttpResponse("ok", content_type="text/plain")
+    """Readiness for the proxy and monitoring: the database and the broker answer."""
+    down = health.problems()
+    if down:
+        return HttpResponse(f"down: {', '.join(down)}\n", content_type="text/plain", status=503)
+    return HttpResponse("ok\n", content_type="text/plain")
+
+
+def livez(request):
+    """Liveness for the container's health check: the process answers, nothing more."""
+    return HttpResponse("ok\n", content_type="text/plain")

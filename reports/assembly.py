@@ -280,7 +280,110 @@ def report_content(report: Report) -> dict:
     return content
 
 
+def _canonical_json(content: dict) -> str:
+    return json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
 def content_hash(content: dict) -> str:
     """The SHA-256 of the canonical JSON of the content: what an approval is bound to."""
-    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    return hashlib.sha256(_canonical_json(content).encode("utf-8")).hexdigest()
+
+
+def content_to_keep(content: dict) -> dict:
+    """The content as it is kept with an approved report: read back from the canonical
+    JSON it was hashed from, so what is stored hashes to the approved fingerprint."""
+    return json.loads(_canonical_json(content))
+
+
+# --- What changed since approval ---------------------------------------------------------
+
+MEETING_FACTS = {
+    "title": "title",
+    "kind": "kind",
+    "status": "status",
+    "dates": "dates",
+    "place": "place",
+    "chatham_house": "Chatham House Rule",
+    "participants": "participants",
+    "member_countries": "member countries",
+    "organisations": "organisations",
+    "outcomes": "outcomes",
+    "outcomes_approved": "outcomes approved",
+    "outcomes_pending": "outcomes waiting for approval",
+}
+ACTION_FACTS = {
+    "description": "description",
+    "status": "status",
+    "target_period": "target period",
+    "lead_members": "lead members",
+    "latest_update": "latest progress update",
+    "latest_update_on": "date of the latest progress update",
+}
+SECTIONS = {
+    "group": "The group's name",
+    "period": "The period",
+    "co_chairs": "The co-chairs",
+    "initiatives": "The initiatives",
+    "narrative": "The narrative",
+}
+
+
+def _facts(before: dict, after: dict, words: dict) -> list[str]:
+    return [word for key, word in words.items() if before.get(key) != after.get(key)]
+
+
+def _keyed_changes(before: list, after: list, key, name, words: dict) -> list[str]:
+    """Rows added, no longer there, or changed (naming what), matched by ``key``."""
+    old = {key(row): row for row in before}
+    new = {key(row): row for row in after}
+    changes = []
+    for k, row in new.items():
+        if k not in old:
+            changes.append(f"{name(row)}: now in the report.")
+        elif differ := _facts(old[k], row, words):
+            changes.append(f"{name(row)}: {', '.join(differ)} changed.")
+    changes += [f"{name(row)}: no longer in the report." for k, row in old.items() if k not in new]
+    return changes
+
+
+def _meeting_name(meeting: dict) -> str:
+    return f"Meeting “{meeting['title']}” ({meeting['dates']})"
+
+
+def _action_name(action: dict) -> str:
+    return f"Action {action['number']} of {action['plan']}"
+
+
+def _all_actions(content: dict) -> list[dict]:
+    return [a for row in content.get("actions_by_status", []) for a in row["actions"]]
+
+
+def content_changes(approved: dict, live: dict) -> list[str]:
+    """What differs between the approved content and the report as the portal's data
+    would make it today, in words: which meetings, actions and sections."""
+    changes = []
+    if "meeting" in approved or "meeting" in live:
+        before, after = approved.get("meeting") or {}, live.get("meeting") or {}
+        if differ := _facts(before, after, MEETING_FACTS):
+            changes.append(f"{_meeting_name(after or before)}: {', '.join(differ)} changed.")
+    changes += _keyed_changes(
+        approved.get("meetings", []),
+        live.get("meetings", []),
+        key=lambda m: (m["title"], m["starts_on"]),
+        name=_meeting_name,
+        words=MEETING_FACTS,
+    )
+    changes += _keyed_changes(
+        _all_actions(approved),
+        _all_actions(live),
+        key=lambda a: (a["plan"], a["number"]),
+        name=_action_name,
+        words=ACTION_FACTS,
+    )
+    for key, words in SECTIONS.items():
+        if approved.get(key) != live.get(key):
+            changes.append(f"{words} changed.")
+    if not changes and content_hash(approved) != content_hash(live):
+        # Anything else (a count, a title) is still a difference the co-chairs did not read.
+        changes.append("Other parts of the report changed.")
+    return changes

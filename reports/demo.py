@@ -6,6 +6,7 @@ outcomes are left for the secretariat to submit."""
 from groups.models import WorkingGroup
 from meetings.models import Meeting
 from portal.accounts.models import User
+from portal.demo import find
 from reports import services
 from reports.models import Report
 
@@ -40,27 +41,38 @@ def _approve(report: Report, secretariat: User, co_chairs: list[User]) -> None:
         )
 
 
-def load_reports(groups: dict[str, WorkingGroup]) -> None:
+# The held WG-TIP meetings whose outcome records both co-chairs approved, and the one
+# whose record still waits for them (members do not read its outcomes yet).
+APPROVED_RECORDS = ["tip-symposium-2015", "tip-first-2015", "tip-forum-2016", "tip-second-2016"]
+WAITING_RECORD = "tip-annual-2026"
+
+
+def load_reports(groups: dict[str, WorkingGroup], meetings: dict[str, Meeting]) -> None:
+    """Start, submit and approve each demo report once, when it is first created: from
+    then on it is the secretariat's and the co-chairs' (edited, sent back, withdrawn)."""
     tip = groups["wg-tip"]
-    secretariat = User.objects.get(username="secretariat")
-    co_chairs = [User.objects.get(username=u) for u in ("cochair.au", "cochair.id")]
-    held = tip.meetings.filter(status=Meeting.Status.HELD, outcomes__isnull=False).distinct()
-    *approved, latest = held.order_by("starts_at")
-    for meeting in approved:
-        record = services.outcome_record_start(meeting)
-        if record.status == Report.Status.DRAFT:
-            _approve(record, secretariat, co_chairs)
-    # The latest meeting's outcomes wait for the co-chairs: members do not read them yet.
-    record = services.outcome_record_start(latest)
-    if record.status == Report.Status.DRAFT:
-        services.report_submit(record, secretariat)
-    for kind in (Report.Kind.ANNUAL, Report.Kind.BRIEF):
-        report = services.report_start(tip, kind, 2016)
-        if report.status != Report.Status.DRAFT:
+    secretariat = find(User, username="secretariat")[1]
+    co_chairs = [find(User, username=u)[1] for u in ("cochair.au", "cochair.id")]
+    for key in [*APPROVED_RECORDS, WAITING_RECORD]:
+        meeting = meetings[key]
+        if meeting is None or not meeting.outcomes.exists():
             continue
-        report = services.report_edit(report, **NARRATIVE_2016)
-        _approve(report, secretariat, co_chairs)
-    draft = services.report_start(tip, Report.Kind.ANNUAL, 2025)
-    if draft.status == Report.Status.DRAFT:
-        draft = services.report_edit(draft, **NARRATIVE_2025)
+        existed, _ = find(Report, meeting=meeting)
+        if existed:
+            continue
+        record = services.outcome_record_start(meeting)
+        if key == WAITING_RECORD:
+            services.report_submit(record, secretariat)
+        else:
+            _approve(record, secretariat, co_chairs)
+    for kind in (Report.Kind.ANNUAL, Report.Kind.BRIEF):
+        existed, _ = find(Report, group=tip, kind=kind, year=2016, meeting=None)
+        if not existed:
+            report = services.report_edit(services.report_start(tip, kind, 2016), **NARRATIVE_2016)
+            _approve(report, secretariat, co_chairs)
+    existed, _ = find(Report, group=tip, kind=Report.Kind.ANNUAL, year=2025, meeting=None)
+    if not existed:
+        draft = services.report_edit(
+            services.report_start(tip, Report.Kind.ANNUAL, 2025), **NARRATIVE_2025
+        )
         services.report_submit(draft, secretariat)

@@ -2,6 +2,7 @@
 
 from django import forms
 
+from portal.versions import VersionedForm
 from reports.models import NARRATIVE_FIELDS, Approval, Report
 
 
@@ -12,14 +13,14 @@ class ReportStartForm(forms.Form):
     year = forms.IntegerField(min_value=2002, max_value=2100)
 
 
-class NarrativeForm(forms.ModelForm):
+class NarrativeForm(VersionedForm, forms.ModelForm):
     class Meta:
         model = Report
         fields = list(NARRATIVE_FIELDS)
         help_texts = {f: "Markdown." for f in NARRATIVE_FIELDS}
 
 
-class OutcomeRecordNarrativeForm(forms.ModelForm):
+class OutcomeRecordNarrativeForm(VersionedForm, forms.ModelForm):
     """An outcome record states the meeting's outcomes; the secretariat may introduce them."""
 
     class Meta:

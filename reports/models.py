@@ -48,9 +48,16 @@ class Report(models.Model):
     approvers = models.ManyToManyField("groups.Member", blank=True, related_name="+")
     approved_at = models.DateTimeField(null=True, blank=True)
     approved_content_hash = models.CharField(max_length=64, blank=True)
+    # The content the co-chairs approved, as hashed: what the report shows once approved,
+    # whatever the portal's data says since. Empty for reports approved before it was kept.
+    approved_content = models.JSONField(null=True, blank=True, editable=False)
     approved_pdf = models.FileField(upload_to="reports/approved/", blank=True)
+    # Counted from 1; a new version is started when the data changed after approval, and
+    # the approved one is kept as a ReportVersion.
+    version = models.PositiveSmallIntegerField(default=1, editable=False)
 
-    history = HistoricalRecords(m2m_fields=[approvers])
+    # The approved content never changes once kept: no need to copy it into every entry.
+    history = HistoricalRecords(m2m_fields=[approvers], excluded_fields=["approved_content"])
 
     class Meta:
         ordering = ["group", "-year", "kind"]
@@ -128,6 +135,8 @@ class Approval(models.Model):
         SENT_BACK = "sent_back", "Sent back"
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="approvals")
+    # The version of the report decided on: an approval stays with the version it approved.
+    version = models.PositiveSmallIntegerField(default=1, editable=False)
     member = models.ForeignKey("groups.Member", on_delete=models.PROTECT, related_name="+")
     person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     decision = models.CharField(max_length=20, choices=Decision.choices)
@@ -143,9 +152,9 @@ class Approval(models.Model):
     class Meta:
         ordering = ["report", "decided_at"]
         constraints = [
-            # One standing decision per co-chair member and content.
+            # One standing decision per co-chair member and content of a version.
             models.UniqueConstraint(
-                fields=["report", "member", "content_hash"],
+                fields=["report", "version", "member", "content_hash"],
                 condition=Q(withdrawn_at__isnull=True),
                 name="approval_one_standing_per_member",
             )
@@ -153,6 +162,35 @@ class Approval(models.Model):
 
     def __str__(self):
         return f"{self.member} {self.get_decision_display().lower()} {self.report}"
+
+
+class ReportVersion(models.Model):
+    """An approved version of a report, kept as approved when the secretariat starts the
+    next one: its content, its fingerprint, its frozen PDF and (through ``number``) the
+    co-chairs' approvals of it stay readable."""
+
+    report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveSmallIntegerField()
+    status = models.CharField(max_length=30, choices=Report.Status.choices)
+    approved_at = models.DateTimeField()
+    approved_content_hash = models.CharField(max_length=64)
+    approved_content = models.JSONField(null=True, blank=True)
+    approved_pdf = models.FileField(upload_to="reports/approved/", blank=True)
+    superseded_at = models.DateTimeField()
+    superseded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    # What had changed in the portal's data since approval, in words, when it was superseded.
+    changes = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["report", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "number"], name="report_version_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.report}, version {self.number}"
 
 
 class RenderJob(models.Model):

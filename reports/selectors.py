@@ -1,13 +1,13 @@
 """Reads about reports that pages share."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
+from django.http import Http404
 
-from groups.models import Participation
-from groups.selectors import current_participations
 from portal import permissions
-from reports.models import Approval, Report
+from reports import assembly
+from reports.models import Approval, Report, ReportVersion
 
 
 @dataclass
@@ -21,7 +21,7 @@ def reports_waiting(user) -> list[WaitingReport]:
     """Submitted reports: all of them for the secretariat; for a co-chair, those that wait
     for their own decision."""
     standing = Approval.objects.filter(
-        withdrawn_at__isnull=True, decision=Approval.Decision.APPROVED
+        withdrawn_at__isnull=True, decision=Approval.Decision.APPROVED, version=F("report__version")
     )
     reports = (
         Report.objects.filter(status=Report.Status.SUBMITTED)
@@ -29,20 +29,114 @@ def reports_waiting(user) -> list[WaitingReport]:
         .prefetch_related("approvers", Prefetch("approvals", standing, to_attr="standing"))
         .order_by("group__short_name", "-year", "kind")
     )
-    if not permissions.is_secretariat(user):
-        speaks_for = current_participations().filter(
-            person=user, role=Participation.Role.FOCAL_POINT
-        )
+    access = permissions.group_access(user)
+    if not access.secretariat:
+        # The members this person decides for, as in permissions.report_approver_member.
         reports = reports.filter(
             group__in=permissions.visible_groups(user),
-            approvers__in=speaks_for.values("member"),
+            approvers__in=sorted(access.focal_point_for()),
         ).distinct()
-        mine = set(speaks_for.values_list("member", flat=True))
     waiting = []
     for report in reports:
         approved = {a.member_id for a in report.standing}
         approvers = {m.pk for m in report.approvers.all()}
-        if not permissions.is_secretariat(user) and (mine & approvers) <= approved:
-            continue  # this co-chair has decided already
+        mine = access.focal_point_for(report.group_id)
+        if not access.secretariat and (mine & approvers) <= approved:
+            continue  # this co-chair has decided already (or decides for none of them)
         waiting.append(WaitingReport(report, len(approved), len(approvers)))
     return waiting
+
+
+# --- What a report shows ------------------------------------------------------------------
+
+
+@dataclass
+class ShownContent:
+    """The content a report's page, preview and PDF show, and how it stands."""
+
+    content: dict
+    content_hash: str
+    # The content the co-chairs approved (for an approved report).
+    is_approved_content: bool = False
+    # Approved before the approved content was kept, and today's data no longer has the
+    # approved fingerprint: what is shown is today's data, which no co-chair approved.
+    not_kept: bool = False
+    # For an approved report: what today's data would change, in words.
+    changes: list[str] = field(default_factory=list)
+
+
+def shown_content(report: Report, *, compare: bool = True) -> ShownContent:
+    """The approved content once the report is approved, the live content before; with
+    ``compare``, an approved report is also set against today's data."""
+    if not report.is_approved:
+        live = assembly.report_content(report)
+        return ShownContent(live, assembly.content_hash(live))
+    if report.approved_content is not None:
+        shown = ShownContent(
+            report.approved_content, report.approved_content_hash, is_approved_content=True
+        )
+        if compare:
+            live = assembly.report_content(report)
+            if assembly.content_hash(live) != report.approved_content_hash:
+                shown.changes = assembly.content_changes(report.approved_content, live)
+        return shown
+    # Approved before the content was kept: today's data is the approved content only if
+    # it still has the approved fingerprint.
+    live = assembly.report_content(report)
+    digest = assembly.content_hash(live)
+    if digest == report.approved_content_hash:
+        return ShownContent(live, digest, is_approved_content=True)
+    return ShownContent(live, digest, not_kept=True)
+
+
+def content_to_show(report: Report) -> dict:
+    """The content a report renders: what the co-chairs approved once it is approved."""
+    return shown_content(report, compare=False).content
+
+
+@dataclass
+class ApprovalRow:
+    approval: Approval
+    standing: bool
+    note: str
+
+
+def approval_rows(approvals, shown_hash: str, approved_hash: str = "") -> list[ApprovalRow]:
+    """Each decision with whether it stands for the content shown: a decision on other
+    content (the data changed since) or one withdrawn no longer stands."""
+    rows = []
+    for approval in approvals:
+        if approval.withdrawn_at:
+            rows.append(ApprovalRow(approval, False, "No: withdrawn"))
+        elif approved_hash and approval.content_hash == approved_hash:
+            rows.append(ApprovalRow(approval, True, "Yes, for the approved content"))
+        elif approval.content_hash == shown_hash:
+            rows.append(ApprovalRow(approval, True, "Yes"))
+        else:
+            rows.append(ApprovalRow(approval, False, "No: the content changed since"))
+    return rows
+
+
+def standing_decision(report: Report, member, content_hash: str) -> Approval | None:
+    """This co-chair member's decision that stands on exactly this content, if any."""
+    return (
+        report.approvals.filter(
+            member=member,
+            version=report.version,
+            content_hash=content_hash,
+            withdrawn_at__isnull=True,
+        )
+        .order_by("-decided_at")
+        .first()
+    )
+
+
+def earlier_version(report: Report, number: str | int | None) -> ReportVersion:
+    """An earlier approved version of the report by its number, or 404."""
+    number = str(number or "")
+    if not number.isdigit() or len(number) > 5:
+        raise Http404("No such version")
+    try:
+        return report.versions.get(number=int(number))
+    except ReportVersion.DoesNotExist:
+        raise Http404("No such version") from None

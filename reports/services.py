@@ -12,28 +12,34 @@ secretariat edits and submits the report again.
 """
 
 import datetime
+import logging
+import posixpath
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import TemporaryUploadedFile
 from django.db import transaction
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from groups.models import Member, Participation
-from groups.selectors import current_co_chair_terms, current_participations
-from portal import links, permissions
+from groups.models import Member
+from groups.selectors import current_co_chair_terms
+from portal import links, permissions, versions
 from portal.accounts.tasks import send_email
-from reports.models import NARRATIVE_FIELDS, Approval, RenderJob, Report
+from reports.models import NARRATIVE_FIELDS, Approval, RenderJob, Report, ReportVersion
 
-# A job left queued or running this long was lost by a worker or the broker.
-STALE_AFTER = datetime.timedelta(minutes=10)
-# A job still not done after this many attempts is given up as failed.
+logger = logging.getLogger(__name__)
+
+# A rendering still not done after this many attempts is given up as failed; how long
+# a job may wait or run before it counts as lost is settings.JOB_STALE_AFTER.
 MAX_ATTEMPTS = 6
 
 
 def current_content_hash(report: Report) -> str:
-    """The SHA-256 of the report's canonical content as it would render now."""
+    """The SHA-256 of the report's canonical content as today's data makes it (what a
+    co-chair decides on; once approved, the report shows its approved content instead)."""
     from reports import assembly
 
     return assembly.content_hash(assembly.report_content(report))
@@ -48,13 +54,9 @@ def _locked(report: Report) -> Report:
 
 
 def _co_chair_emails(report: Report) -> list[str]:
-    """The addresses of the focal points of the report's approvers."""
-    people = current_participations().filter(
-        group=report.group,
-        member__in=report.approvers.all(),
-        role=Participation.Role.FOCAL_POINT,
-    )
-    return sorted({p.person.email for p in people.select_related("person") if p.person.email})
+    """The addresses of the focal points of the report's approvers who may open it (the
+    rule is in portal.permissions)."""
+    return sorted({p.email for p in permissions.report_recipients(report) if p.email})
 
 
 def _tell_co_chairs(report: Report, subject: str, body: str) -> None:
@@ -102,14 +104,21 @@ def outcome_record_start(meeting) -> Report:
 
 
 @transaction.atomic
-def report_edit(report: Report, **narrative) -> Report:
-    """Save the narrative parts; a change withdraws every standing co-chair decision."""
+def report_edit(report: Report, *, version: int | None = None, **narrative) -> Report:
+    """Save the narrative parts; a change withdraws every standing co-chair decision.
+    Parts read at `version` are refused when someone saved them since."""
     unknown = set(narrative) - set(NARRATIVE_FIELDS)
     if unknown:
         raise TypeError(f"Not a narrative part: {', '.join(sorted(unknown))}")
     report = _locked(report)
     if report.is_approved:
         raise ValidationError("An approved report can no longer be changed.")
+    if report.is_outcome_record:
+        # As its page says: an outcome record's summary is its introduction.
+        named = {"labels": {"summary": "Introduction"}, "what": "outcome record"}
+    else:
+        named = {}
+    versions.check_version(report, version, fields=narrative, saving=narrative, **named)
     changed = {k: v for k, v in narrative.items() if getattr(report, k) != v}
     if not changed:
         return report
@@ -152,7 +161,8 @@ def _content_changed(report: Report) -> None:
     """Withdraw every standing decision on the report and, once it was submitted, tell the
     co-chairs to read it again."""
     now = timezone.now()
-    withdrawn = list(report.approvals.filter(withdrawn_at__isnull=True))
+    # Approvals of an earlier version stand for that version's content: they stay.
+    withdrawn = list(report.approvals.filter(version=report.version, withdrawn_at__isnull=True))
     for approval in withdrawn:
         approval.withdrawn_at = now
         approval.save(update_fields=["withdrawn_at"])
@@ -173,9 +183,16 @@ def report_submit(report: Report, by) -> Report:
         raise ValidationError("Only a draft or a report sent back can be submitted.")
     on = None
     if report.is_outcome_record:
+        begins = report.meeting.local_start
+        if report.meeting.starts_at > timezone.now():
+            # Outcomes are what a meeting agreed: there are none before it is held.
+            raise ValidationError(
+                "The meeting has not been held yet (it begins on "
+                f"{begins.day} {begins:%B %Y}): submit its outcome record once it has."
+            )
         if not report.meeting.outcomes.exists():
             raise ValidationError("Record the meeting's outcomes before submitting them.")
-        on = report.meeting.local_start.date()
+        on = begins.date()
     serving = current_co_chair_terms(on).filter(group=report.group).values("member")
     approvers = list(Member.objects.filter(pk__in=serving))
     if len(approvers) < 1:
@@ -201,14 +218,19 @@ def report_decide(
     report: Report, *, person, decision: str, content_hash: str, comment: str = ""
 ) -> Approval:
     """Record a co-chair's decision on the exact content read; the last approval needed
-    makes the report approved, exactly once, and queues its final PDF."""
+    makes the report approved, exactly once, keeps the content approved and queues its
+    final PDF."""
+    from reports import assembly
+
     with transaction.atomic():
         # The row lock makes two decisions arriving together wait for one another.
         report = _locked(report)
         member = permissions.report_approver_member(person, report)
         if member is None:
             raise ValidationError("Only the report's co-chairs decide on it.")
-        standing = report.approvals.filter(member=member, withdrawn_at__isnull=True)
+        standing = report.approvals.filter(
+            member=member, version=report.version, withdrawn_at__isnull=True
+        )
         repeated = standing.filter(decision=decision, content_hash=content_hash).first()
         if repeated and decision == Approval.Decision.APPROVED:
             return repeated  # the same approval sent twice changes nothing
@@ -216,7 +238,8 @@ def report_decide(
             raise ValidationError("The report is not waiting for the co-chairs' decision.")
         if decision not in Approval.Decision.values:
             raise ValidationError({"decision": "Approve the report or send it back."})
-        if content_hash != current_content_hash(report):
+        content = assembly.report_content(report)
+        if content_hash != assembly.content_hash(content):
             raise ValidationError(
                 {"content_hash": "The report changed since you read it: read it again."}
             )
@@ -229,6 +252,7 @@ def report_decide(
             earlier.save(update_fields=["withdrawn_at"])
         approval = Approval.objects.create(
             report=report,
+            version=report.version,
             member=member,
             person=person,
             decision=decision,
@@ -243,6 +267,8 @@ def report_decide(
             report.status = Report.Status.APPROVED
             report.approved_at = now
             report.approved_content_hash = content_hash
+            # What the page, the preview and the PDF show from now on, whatever the data.
+            report.approved_content = assembly.content_to_keep(content)
             report._history_user = person
             report.save()
             render_enqueue(report, person)
@@ -253,6 +279,7 @@ def _all_approved(report: Report, content_hash: str) -> bool:
     needed = set(report.approvers.values_list("pk", flat=True))
     given = set(
         report.approvals.filter(
+            version=report.version,
             withdrawn_at__isnull=True,
             decision=Approval.Decision.APPROVED,
             content_hash=content_hash,
@@ -277,7 +304,59 @@ def report_mark(report: Report, status: str) -> Report:
     return report
 
 
+@transaction.atomic
+def report_new_version(report: Report, by) -> Report:
+    """Start the next version of an approved report whose data changed since approval.
+
+    The approved version is kept as it was (its content, fingerprint, frozen PDF, and the
+    co-chairs' approvals, which stay with its number); the report becomes a draft of the
+    next version, built from today's data, to be submitted and approved again.
+    """
+    from reports import selectors
+
+    report = _locked(report)
+    if not report.is_approved:
+        raise ValidationError("Only an approved report can have a new version.")
+    shown = selectors.shown_content(report)
+    if not (shown.changes or shown.not_kept):
+        raise ValidationError(
+            "The portal's data has not changed since the co-chairs approved this report: "
+            "it needs no new version."
+        )
+    now = timezone.now()
+    ReportVersion.objects.create(
+        report=report,
+        number=report.version,
+        status=report.status,
+        approved_at=report.approved_at,
+        approved_content_hash=report.approved_content_hash,
+        approved_content=report.approved_content,
+        approved_pdf=report.approved_pdf.name,
+        superseded_at=now,
+        superseded_by=by,
+        changes=shown.changes,
+    )
+    report.version += 1
+    report.status = Report.Status.DRAFT
+    report.submitted_at = None
+    report.approved_at = None
+    report.approved_content_hash = ""
+    report.approved_content = None
+    # The file itself stays, kept by the version row.
+    report.approved_pdf = ""
+    report._history_user = by
+    report.save()
+    # The next version is asked of the co-chairs serving when it is submitted.
+    report.approvers.clear()
+    return report
+
+
 # --- Rendering ---------------------------------------------------------------------------
+# The job row is the truth. A delivery of the task claims the row (queued -> running) in
+# one conditional UPDATE, which takes the row lock, so that a second delivery of the same
+# job finds it running or done and does nothing. The attempt number is the claim: a run
+# finishes the job only if the row still holds its attempt, else it removes its file.
+# Beat's sweep (render_requeue_stale) is the one place that declares a run dead.
 
 
 def render_job_create(report: Report, by=None) -> RenderJob:
@@ -295,54 +374,112 @@ def render_enqueue(report: Report, by=None) -> RenderJob:
 
 
 def _send_to_worker(job_id: int) -> None:
+    """After commit, hand the job to the broker. When the broker cannot take it, the
+    committed request still succeeds: the job stays queued and the sweep sends it."""
     from reports import tasks
 
-    transaction.on_commit(lambda: tasks.render_report_job.delay(job_id))
+    def send():
+        try:
+            tasks.render_report_job.delay(job_id)
+        except Exception:
+            logger.warning(
+                "Rendering job %s stays queued: the broker did not take it; "
+                "the sweep sends it again once the broker answers.",
+                job_id,
+                exc_info=True,
+            )
+
+    transaction.on_commit(send)
 
 
-def render_run(job_id: int) -> RenderJob:
-    """Render a job's PDF; running a finished job again does nothing.
+def _claim(job_id: int) -> RenderJob | None:
+    """The job, now running under this attempt, or None when it is not queued."""
+    claimed = RenderJob.objects.filter(pk=job_id, status=RenderJob.Status.QUEUED).update(
+        status=RenderJob.Status.RUNNING,
+        attempts=F("attempts") + 1,
+        started_at=timezone.now(),
+        finished_at=None,
+    )
+    if not claimed:
+        return None
+    return RenderJob.objects.select_related("report__group", "report__meeting").get(pk=job_id)
 
-    A transient error (OSError) is recorded and raised again so the task retries it.
+
+def _holding(job: RenderJob):
+    """The job's row while it is still running under this run's attempt."""
+    return RenderJob.objects.filter(
+        pk=job.pk, status=RenderJob.Status.RUNNING, attempts=job.attempts
+    )
+
+
+def render_run(job_id: int) -> RenderJob | None:
+    """Render a job's PDF; a job already running, done, failed or deleted is left alone.
+
+    A transient error (OSError) puts the job back in the queue and is raised again so the
+    task retries it, until the last attempt, which fails the job.
     """
-    from reports import assembly, pdf
+    from reports import assembly, pdf, selectors
 
-    with transaction.atomic():
-        job = (
-            RenderJob.objects.select_for_update(of=("self",))
-            .select_related("report__group", "report__meeting")
-            .get(pk=job_id)
-        )
-        if job.status == RenderJob.Status.SUCCEEDED:
-            return job
-        job.status = RenderJob.Status.RUNNING
-        job.attempts += 1
-        job.started_at = timezone.now()
-        job.finished_at = None
-        job.error = ""
-        job.save()
+    job = _claim(job_id)
+    if job is None:
+        return RenderJob.objects.filter(pk=job_id).first()
     report = job.report
     try:
-        content = assembly.report_content(report)
+        # An approved report renders the content its co-chairs approved, as its page shows.
+        content = selectors.content_to_show(report)
         digest = assembly.content_hash(content)
         data = pdf.report_pdf(report, content)
-        name = f"{report.file_stem}.pdf"
+        name = f"{report.file_stem}{_attempt_mark(job)}{job.attempts}.pdf"
         _write_atomically(job.pdf, name, data)
-        if report.approved_content_hash and digest == report.approved_content_hash:
-            _freeze_approved_pdf(report, name, data)
     except Exception as error:
-        job.status = RenderJob.Status.FAILED
-        job.error = f"{type(error).__name__}: {error}"[:2000]
-        job.finished_at = timezone.now()
-        job.save()
-        if isinstance(error, OSError):
-            raise
-        return job
-    job.status = RenderJob.Status.SUCCEEDED
-    job.content_hash = digest
-    job.finished_at = timezone.now()
-    job.save()
-    return job
+        return _render_failed(job, error)
+    try:
+        with transaction.atomic():
+            finished = _holding(job).update(
+                status=RenderJob.Status.SUCCEEDED,
+                pdf=job.pdf.name,
+                content_hash=digest,
+                finished_at=timezone.now(),
+                error="",
+            )
+            if finished and report.approved_content_hash == digest:
+                _freeze_approved_pdf(report, f"{report.file_stem}.pdf", data)
+    except BaseException:
+        job.pdf.delete(save=False)
+        raise
+    if not finished:
+        # The sweep gave this run up for dead and another one owns the job now.
+        job.pdf.delete(save=False)
+    elif job.attempts > 1:
+        _remove_earlier_attempts(job)
+    return RenderJob.objects.get(pk=job.pk)
+
+
+def _attempt_mark(job: RenderJob) -> str:
+    return f"-job{job.pk}-attempt"
+
+
+def _remove_earlier_attempts(job: RenderJob) -> None:
+    """Delete the file a run killed after writing it, before finishing the job, left
+    behind: its name says which job and attempt it was."""
+    storage = job.pdf.storage
+    folder, own = posixpath.split(job.pdf.name)
+    for name in storage.listdir(folder)[1]:
+        if _attempt_mark(job) in name and name != own:
+            storage.delete(posixpath.join(folder, name))
+
+
+def _render_failed(job: RenderJob, error: Exception) -> RenderJob:
+    """Record why the rendering failed; a passing error is queued again and re-raised."""
+    again = isinstance(error, OSError) and job.attempts < MAX_ATTEMPTS
+    held = _holding(job).update(
+        status=RenderJob.Status.QUEUED if again else RenderJob.Status.FAILED,
+        error=f"{type(error).__name__}: {error}"[:2000],
+        finished_at=None if again else timezone.now(),
+    )
+    if held and again:
+        raise error
+    return RenderJob.objects.get(pk=job.pk)
 
 
 def _write_atomically(field, name: str, data: bytes) -> None:
@@ -375,22 +512,33 @@ def render_retry(job: RenderJob, by=None) -> RenderJob:
     return render_enqueue(job.report, by)
 
 
-def render_requeue_stale(now: datetime.datetime | None = None) -> list[RenderJob]:
-    """Send again to a worker the jobs left queued or running too long; give up on
-    those that have had every attempt."""
-    cutoff = (now or timezone.now()) - STALE_AFTER
-    stale = RenderJob.objects.filter(
-        status=RenderJob.Status.QUEUED, queued_at__lt=cutoff
-    ) | RenderJob.objects.filter(status=RenderJob.Status.RUNNING, started_at__lt=cutoff)
+def render_requeue_stale(
+    now: datetime.datetime | None = None, *, broker_idle: bool = True
+) -> list[RenderJob]:
+    """Send again to a worker the jobs queued or running too long (the broker lost their
+    message, or their worker died); give up on those that have had every attempt.
+
+    A job runs at most settings.JOB_TIME_LIMIT, so one running past JOB_STALE_AFTER has
+    no live run left. A job queued that long is lost only if nothing waits in the broker
+    any more (`broker_idle`); while a backlog drains it is left to its message.
+    """
+    cutoff = (now or timezone.now()) - datetime.timedelta(seconds=settings.JOB_STALE_AFTER)
+    lost = Q(status=RenderJob.Status.RUNNING, started_at__lt=cutoff)
+    if broker_idle:
+        lost |= Q(status=RenderJob.Status.QUEUED, queued_at__lt=cutoff)
+    stale = RenderJob.objects.filter(lost)
     requeued = []
     with transaction.atomic():
-        for job in stale.select_for_update():
+        for job in stale.select_for_update(skip_locked=True):
             if job.attempts >= MAX_ATTEMPTS:
                 job.status = RenderJob.Status.FAILED
                 job.error = f"Gave up after {job.attempts} attempts."
                 job.finished_at = timezone.now()
-                job.save()
+                job.save(update_fields=["status", "error", "finished_at"])
                 continue
+            if job.status == RenderJob.Status.RUNNING:
+                job.status = RenderJob.Status.QUEUED
+                job.save(update_fields=["status"])
             _send_to_worker(job.pk)
             requeued.append(job)
     return requeued

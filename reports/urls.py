@@ -1,6 +1,35 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from reports import views
+
+
+class KindConverter:
+    """A report's kind in its address: lower-case words, never anything a query would choke
+    on (the view answers 404 for a kind that does not exist)."""
+
+    regex = "[a-z_]{1,20}"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+class YearConverter:
+    """A report's year: at most four digits, so no overlong number reaches a query."""
+
+    regex = "[0-9]{1,4}"
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value: int) -> str:
+        return str(value)
+
+
+register_converter(KindConverter, "report_kind")
+register_converter(YearConverter, "report_year")
 
 # A report's pages, under two addresses that share their names: a group's annual report
 # or brief by kind and year, and a meeting's outcome record by its meeting.
@@ -15,8 +44,9 @@ PAGES = [
     ("jobs/<int:job_id>/retry/", views.report_job_retry, "report_job_retry"),
     ("jobs/<int:job_id>/pdf/", views.report_job_pdf, "report_job_pdf"),
     ("pdf/", views.report_pdf, "report_pdf"),
+    ("new-version/", views.report_new_version, "report_new_version"),
 ]
-REPORT = "groups/<slug:slug>/reports/<str:kind>/<int:year>/"
+REPORT = "groups/<slug:slug>/reports/<report_kind:kind>/<report_year:year>/"
 OUTCOME_RECORD = "meetings/<int:meeting_id>/outcome-record/"
 
 urlpatterns = [

@@ -9,14 +9,14 @@ from django.views.decorators.http import require_POST
 
 from portal import permissions
 from portal.forms import add_service_errors
-from reports import services
+from reports import selectors, services
 from reports.forms import (
     DecisionForm,
     NarrativeForm,
     OutcomeRecordNarrativeForm,
     ReportStartForm,
 )
-from reports.models import RenderJob, Report
+from reports.models import Approval, RenderJob, Report
 
 
 def _report_url(report: Report) -> str:
@@ -96,31 +96,69 @@ def outcome_record_start(request, meeting_id):
 
 @login_required
 def report_detail(request, **where):
-    from reports import assembly, pdf
+    """The report as it stands: what the co-chairs approved once they have, else the draft
+    built from today's data; ``?version=`` opens an earlier approved version."""
+    from reports import pdf
 
     report = _report(request, where)
-    content = assembly.report_content(report)
-    content_hash = assembly.content_hash(content)
+    if "version" in request.GET:
+        return _report_version(request, report, request.GET["version"])
+    if not permissions.reads_report_as_it_stands(request.user, report):
+        # While the next version is drafted, the group reads the last approved one.
+        latest = report.versions.order_by("-number").first()
+        return redirect(f"{_report_url(report)}?version={latest.number}")
+    shown = selectors.shown_content(report)
     approver = permissions.report_approver_member(request.user, report)
-    job = report.render_jobs.first()
+    decided = None
+    if approver and report.status == Report.Status.SUBMITTED:
+        decided = selectors.standing_decision(report, approver, shown.content_hash)
+    approvals = report.approvals.filter(version=report.version).select_related("member", "person")
+    job = permissions.visible_renderings(request.user, report).first()
+    can_change = permissions.can_change_report(request.user, report)
     context = {
         "report": report,
         "group": report.group,
-        "content_hash": content_hash,
-        "preview": pdf.report_html(report, content),
-        "approvals": list(report.approvals.select_related("member", "person")),
+        "shown": shown,
+        "content_hash": shown.content_hash,
+        "preview": pdf.report_html(report, shown.content),
+        "approvals": selectors.approval_rows(
+            approvals, shown.content_hash, report.approved_content_hash
+        ),
         "approvers": list(report.approvers.all()),
-        "can_change": permissions.can_change_report(request.user, report),
+        "versions": list(report.versions.all()),
+        "can_change": can_change,
         "can_edit": not report.is_approved,
         "can_submit": report.status in (Report.Status.DRAFT, Report.Status.SENT_BACK),
         "can_mark": report.is_approved and not report.is_outcome_record,
-        "approver": approver if report.status == Report.Status.SUBMITTED else None,
-        "decision_form": DecisionForm(initial={"content_hash": content_hash}),
+        "can_start_version": can_change and bool(shown.changes or shown.not_kept),
+        # Offered only while this co-chair has no standing decision on this content.
+        "approver": approver if report.status == Report.Status.SUBMITTED and not decided else None,
+        "decided": decided,
+        "decision_form": DecisionForm(initial={"content_hash": shown.content_hash}),
         "job": job,
         "job_state": _job_state(report, job),
         "Status": Report.Status,
     }
     return render(request, "reports/report_detail.html", context)
+
+
+def _report_version(request, report: Report, number: str):
+    """An earlier approved version, as its co-chairs approved it, with their approvals."""
+    from reports import pdf
+
+    version = selectors.earlier_version(report, number)
+    content = version.approved_content
+    approvals = report.approvals.filter(version=version.number).select_related("member", "person")
+    context = {
+        "report": report,
+        "group": report.group,
+        "version": version,
+        "preview": pdf.report_html(report, content) if content is not None else "",
+        "approvals": selectors.approval_rows(
+            approvals, version.approved_content_hash, version.approved_content_hash
+        ),
+    }
+    return render(request, "reports/report_version.html", context)
 
 
 @login_required
@@ -130,7 +168,7 @@ def report_edit(request, **where):
     form = form_class(request.POST or None, instance=Report.objects.get(pk=report.pk))
     if request.method == "POST" and form.is_valid():
         try:
-            services.report_edit(report, **{f: form.cleaned_data[f] for f in form.fields})
+            services.report_edit(report, version=form.version, **form.values)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -167,9 +205,10 @@ def report_decide(request, **where):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(
-            request, f"You {approval.get_decision_display().lower()} the report as read."
-        )
+        if approval.decision == Approval.Decision.SENT_BACK:
+            messages.success(request, "You sent the report back to the secretariat.")
+        else:
+            messages.success(request, "You approved the report.")
     return redirect(_report_url(report))
 
 
@@ -193,7 +232,7 @@ def report_render(request, **where):
     job = services.render_enqueue(report, request.user)
     if request.headers.get("Accept") == "application/json":
         return JsonResponse(_job_state(report, job))
-    messages.success(request, "The PDF is being rendered.")
+    messages.success(request, "The rendering is queued: the PDF will follow.")
     return redirect(_report_url(report))
 
 
@@ -214,13 +253,15 @@ def report_job_retry(request, job_id, **where):
 @login_required
 def report_job_status(request, **where):
     report = _report(request, where)
-    return JsonResponse(_job_state(report, report.render_jobs.first()))
+    latest = permissions.visible_renderings(request.user, report).first()
+    return JsonResponse(_job_state(report, latest))
 
 
 @login_required
 def report_job_pdf(request, job_id, **where):
     report = _report(request, where)
-    job = _job_of(report, job_id)
+    # A draft rendering is for the secretariat and the approvers; 404 for anyone else.
+    job = permissions.get_rendering_for_user(request.user, report, job_id)
     if job.status != RenderJob.Status.SUCCEEDED or not job.pdf:
         raise Http404("No such file")
     return _pdf_response(job.pdf, report, suffix=f"-draft-{job.pk}")
@@ -228,11 +269,35 @@ def report_job_pdf(request, job_id, **where):
 
 @login_required
 def report_pdf(request, **where):
-    """The approved PDF, as frozen when the co-chairs approved the report."""
+    """The approved PDF, as frozen when the co-chairs approved the report; ``?version=``
+    gives that of an earlier approved version."""
     report = _report(request, where)
+    if "version" in request.GET:
+        version = selectors.earlier_version(report, request.GET["version"])
+        if not version.approved_pdf:
+            raise Http404("No approved PDF")
+        return _pdf_response(version.approved_pdf, report, suffix=f"-version-{version.number}")
     if not report.approved_pdf:
         raise Http404("No approved PDF")
     return _pdf_response(report.approved_pdf, report)
+
+
+@login_required
+@require_POST
+def report_new_version(request, **where):
+    """Start the next version of an approved report whose data changed since approval."""
+    report = _report(request, where, to_change=True)
+    try:
+        report = services.report_new_version(report, request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            f"Version {report.version} started as a draft; version {report.version - 1}, as "
+            "approved, stays readable.",
+        )
+    return redirect(_report_url(report))
 
 
 def _job_of(report: Report, job_id: int) -> RenderJob:

@@ -1,5 +1,6 @@
 """Running the portal's own commands in separate processes, as an operator would."""
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -60,3 +61,56 @@ def wait_until(condition, seconds: float, what: str) -> None:
         if time.monotonic() > deadline:
             raise AssertionError(f"{what} did not happen within {seconds} s")
         time.sleep(0.2)
+
+
+def celery(*args: str, log: Path, **env: str) -> subprocess.Popen:
+    """A Celery worker or beat process of the portal, its output in the log file."""
+    with open(log, "w") as out:
+        return subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "portal", *args, "-l", "info"],
+            cwd=ROOT,
+            env=shell_env(**env),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+
+
+def stop(process: subprocess.Popen) -> None:
+    """Stop a process started here, killing it when it does not stop in time."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+
+
+def children(pid: int) -> list[int]:
+    """The ids of a process's direct children (Linux)."""
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(child) for child in path.read_text().split()] if path.exists() else []
+
+
+def closed_port_url() -> str:
+    """A Redis URL where nothing listens: a broker that is down."""
+    return f"redis://127.0.0.1:{free_port()}/0"
+
+
+@contextlib.contextmanager
+def celery_broker(url: str, queue: str):
+    """Tasks sent from this process go to the given broker and queue instead of running
+    in-process, as they do from a web process in production."""
+    from celery import Celery
+
+    from portal.celery import app as portal_app
+
+    app = Celery("portal", set_as_current=False)
+    app.config_from_object("django.conf:settings", namespace="CELERY")
+    app.conf.update(broker_url=url, task_always_eager=False, task_default_queue=queue)
+    app.set_current()
+    try:
+        yield app
+    finally:
+        portal_app.set_current()
+        app.close()

@@ -37,6 +37,8 @@ PUBLIC = {
     "password_reset_confirm",
     "password_reset_complete",
     "healthz",
+    # The container's liveness check: the process answers, nothing else is read.
+    "livez",
     # A personal calendar feed: its secret token is the key, no sign-in.
     "calendar_feed",
 }
@@ -58,6 +60,7 @@ POST_ONLY = {
     "report_mark",
     "report_render",
     "report_job_retry",
+    "report_new_version",
     "outcome_record_start",
 }
 # Pages a member opens only once the agenda is published (the agendas here are drafts).
@@ -74,6 +77,7 @@ SECRETARIAT_ONLY = {
     "report_mark",
     "report_render",
     "report_job_retry",
+    "report_new_version",
     "outcome_record_start",
     "agenda_edit",
     "agenda_item_edit",

@@ -1,60 +1,111 @@
 from django.contrib import admin
 
-from portal.admin import SecretariatAdmin, SecretariatOnly
+from portal.admin import AddOnlyFormSet, SecretariatAdmin, SecretariatInline, rows_of
+from workplans import services
 from workplans.models import Action, Objective, ProgressUpdate, RegionalPriority, Revision, WorkPlan
 
 
-class ObjectiveInline(admin.TabularInline):
+class ObjectiveInline(SecretariatInline, admin.TabularInline):
     model = Objective
     extra = 0
 
 
 @admin.register(WorkPlan)
 class WorkPlanAdmin(SecretariatAdmin):
+    """Kept here (no page edits a plan's particulars or objectives), with history. A plan
+    stays with its group, and one with an adopted revision is never deleted: the
+    revision is the record of what was agreed."""
+
     list_display = ["title", "group", "period", "status"]
     list_filter = ["group", "status"]
     search_fields = ["title", "period"]
     inlines = [ObjectiveInline]
 
+    def get_readonly_fields(self, request, obj=None):
+        return ["group"] if obj is not None else []
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.revisions.exists():
+            return False
+        return super().has_delete_permission(request, obj)
+
 
 @admin.register(RegionalPriority)
 class RegionalPriorityAdmin(SecretariatAdmin):
+    """Kept here (no page edits them), with history."""
+
     list_display = ["group", "numeral", "text"]
     list_filter = ["group"]
 
 
-class ProgressUpdateInline(admin.TabularInline):
+class ProgressUpdateInline(SecretariatInline, admin.TabularInline):
+    """Posted through update_post, which checks the date, by the person saving; an update
+    is not changed once posted (the history keeps a removed one)."""
+
     model = ProgressUpdate
     extra = 0
-    autocomplete_fields = ["author"]
+    formset = AddOnlyFormSet
+    fields = ["reported_on", "text", "author"]
+    readonly_fields = ["author"]
 
 
 @admin.register(Action)
 class ActionAdmin(SecretariatAdmin):
+    """Changed through action_edit, as on the action's page: its plan, number and source
+    outcome stay. An action is added here with a plain save, with history (the portal
+    makes them from outcomes and imports); one from an outcome only on the outcome's
+    page."""
+
     list_display = ["plan", "number", "status", "target_period", "initiative"]
     list_filter = ["plan__group", "status", "initiative"]
     search_fields = ["description", "status_note"]
     filter_horizontal = ["lead_members", "funding_members", "priorities", "objectives"]
     inlines = [ProgressUpdateInline]
 
+    def get_readonly_fields(self, request, obj=None):
+        # An action made from an outcome is made on the outcome's page, which checks it.
+        return ["plan", "number", "from_outcome"] if obj is not None else ["from_outcome"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            return super().save_model(request, obj, form, change)
+        if not form.has_changed():
+            return None
+        changes = {
+            name: form.cleaned_data[name]
+            for name in services.ACTION_FIELDS
+            if name in form.cleaned_data
+        }
+        services.action_edit(
+            obj, version=getattr(form, "version", None), by=request.user, **changes
+        )
+        return None
+
+    def save_formset(self, request, form, formset, change):
+        added, _, removed = rows_of(formset)
+        for update in removed:
+            update.delete()
+        for update in added:
+            services.update_post(
+                form.instance,
+                text=update.text,
+                author=request.user,
+                reported_on=update.reported_on,
+            )
+
 
 @admin.register(Revision)
-class RevisionAdmin(SecretariatOnly, admin.ModelAdmin):
-    """Revisions are frozen: they are read here, never edited."""
+class RevisionAdmin(SecretariatAdmin):
+    """Revisions are frozen as adopted: read here, never changed or deleted. The plan's
+    page adopts them."""
 
     list_display = ["plan", "number", "label", "adopted_on"]
-    readonly_fields = [
-        "plan",
-        "number",
-        "label",
-        "adopted_on",
-        "adopted_at",
-        "snapshot",
-        "adopted_by",
-    ]
 
     def has_add_permission(self, request):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

@@ -5,7 +5,7 @@ import datetime
 
 from groups.models import Member, WorkingGroup
 from meetings.models import Meeting
-from portal.demo import set_many, upsert
+from portal.demo import ensure, find
 from workplans import services
 from workplans.models import Action, Objective, RegionalPriority, WorkPlan
 
@@ -183,41 +183,49 @@ def load_work_plans(
     tip, dcn = groups["wg-tip"], groups["wg-dcn"]
     priorities = {}
     for order, (numeral, text) in enumerate(PRIORITIES, start=1):
-        priorities[numeral] = upsert(
+        priorities[numeral] = ensure(
             RegionalPriority, {"group": tip, "numeral": numeral}, order=order, text=text
         )
 
-    plan = upsert(
-        WorkPlan,
-        {"group": tip, "slug": "2015-17"},
-        title="Forward Work Plan 2015-17",
-        period="2015-17",
-        background=(
-            "Agreed at the Working Group's first meeting on 25 March 2015 and updated following "
-            "its second meeting on 18 May 2016."
-        ),
-        adopted_at=meetings["tip-first-2015"],
-    )
-    if not plan.revisions.exists():
-        _first_revision(plan, priorities, members, meetings, author)
-    if plan.revisions.count() == 1:
-        _second_revision(plan, priorities, members, meetings, author)
-    upsert(WorkPlan, {"pk": plan.pk}, status=WorkPlan.Status.SUPERSEDED)
+    existed, _ = find(WorkPlan, group=tip, slug="2015-17")
+    if not existed:
+        _plan_2015_17(tip, priorities, members, meetings, author)
 
-    current = upsert(
-        WorkPlan,
-        {"group": tip, "slug": "2024-2026"},
-        title="Forward Work Plan 2024-2026",
-        period="2024-2026",
-        background=(
-            "Builds on the 2022 two-year plan, in line with the 2023 Adelaide Strategy for "
-            "Cooperation and the Terms of Reference. A living document, adjusted as priorities "
-            "emerge."
-        ),
-        status=WorkPlan.Status.ADOPTED,
-    )
+    existed, current = find(WorkPlan, group=tip, slug="2024-2026")
+    if not existed:
+        current = WorkPlan.objects.create(
+            group=tip,
+            slug="2024-2026",
+            title="Forward Work Plan 2024-2026",
+            period="2024-2026",
+            background=(
+                "Builds on the 2022 two-year plan, in line with the 2023 Adelaide Strategy for "
+                "Cooperation and the Terms of Reference. A living document, adjusted as "
+                "priorities emerge."
+            ),
+            status=WorkPlan.Status.ADOPTED,
+        )
+    if current is not None:
+        _plan_2024_2026(current, members, author)
+
+    existed, first = find(WorkPlan, group=dcn, slug="2014-16")
+    if not existed:
+        first = WorkPlan.objects.create(
+            group=dcn,
+            slug="2014-16",
+            title="First Forward Work Plan",
+            period="2014-16",
+            background="Developed at the initial Roundtable in Bangkok on 24 September 2014.",
+            adopted_at=meetings["dcn-roundtable-2014"],
+            status=WorkPlan.Status.ADOPTED,
+        )
+    if first is not None:
+        _plan_dcn_2014_16(first, meetings, author)
+
+
+def _plan_2024_2026(current, members, author):
     for number, text in enumerate(FOCUS_AREAS_2024, start=1):
-        upsert(Objective, {"plan": current, "number": number}, text=text)
+        ensure(Objective, {"plan": current, "number": number}, text=text)
     for number, (description, status, target, initiative, focus, leads) in enumerate(
         [
             (
@@ -247,16 +255,19 @@ def load_work_plans(
         ],
         start=1,
     ):
-        action = upsert(
+        ensure(
             Action,
             {"plan": current, "number": number},
             description=description,
             status=status,
             target_period=target,
             initiative=initiative,
+            many={
+                "objectives": current.objectives.filter(number=focus),
+                "lead_members": [members[m] for m in leads],
+            },
         )
-        set_many(action, "objectives", [current.objectives.get(number=focus)])
-        set_many(action, "lead_members", [members[m] for m in leads])
+    # Adopted once; later revisions are the secretariat's.
     if not current.revisions.exists():
         services.revision_adopt(
             current,
@@ -265,15 +276,8 @@ def load_work_plans(
             adopted_by=author,
         )
 
-    first = upsert(
-        WorkPlan,
-        {"group": dcn, "slug": "2014-16"},
-        title="First Forward Work Plan",
-        period="2014-16",
-        background="Developed at the initial Roundtable in Bangkok on 24 September 2014.",
-        adopted_at=meetings["dcn-roundtable-2014"],
-        status=WorkPlan.Status.ADOPTED,
-    )
+
+def _plan_dcn_2014_16(first, meetings, author):
     for number, (description, initiative) in enumerate(
         [
             (
@@ -285,7 +289,7 @@ def load_work_plans(
         ],
         start=1,
     ):
-        upsert(
+        ensure(
             Action,
             {"plan": first, "number": number},
             description=description,
@@ -303,6 +307,25 @@ def load_work_plans(
         )
 
 
+def _plan_2015_17(tip, priorities, members, meetings, author):
+    """The plan and its two adopted revisions, written in one go: its history is the demo's."""
+    plan = WorkPlan.objects.create(
+        group=tip,
+        slug="2015-17",
+        title="Forward Work Plan 2015-17",
+        period="2015-17",
+        background=(
+            "Agreed at the Working Group's first meeting on 25 March 2015 and updated following "
+            "its second meeting on 18 May 2016."
+        ),
+        adopted_at=meetings["tip-first-2015"],
+    )
+    _first_revision(plan, priorities, members, meetings, author)
+    _second_revision(plan, priorities, members, meetings, author)
+    plan.status = WorkPlan.Status.SUPERSEDED
+    plan.save()
+
+
 def _action(
     plan,
     number,
@@ -317,18 +340,21 @@ def _action(
     strategy,
     leads,
 ):
-    action = upsert(
-        Action,
-        {"plan": plan, "number": number},
-        description=description,
-        status=status,
-        status_note=note,
-        target_period=target,
-        initiative=initiative,
-        in_bali_process_strategy=strategy,
+    # Only while the plan is being built: these are rows this very run created.
+    action, _ = Action.objects.update_or_create(
+        plan=plan,
+        number=number,
+        defaults={
+            "description": description,
+            "status": status,
+            "status_note": note,
+            "target_period": target,
+            "initiative": initiative,
+            "in_bali_process_strategy": strategy,
+        },
     )
-    set_many(action, "priorities", [priorities[p] for p in prios])
-    set_many(action, "lead_members", [members[m] for m in leads])
+    action.priorities.set([priorities[p] for p in prios])
+    action.lead_members.set([members[m] for m in leads])
     return action
 
 
@@ -386,21 +412,20 @@ def _second_revision(plan, priorities, members, meetings, author):
             leads,
         )
     forum = meetings["tip-forum-2016"]
-    six = plan.actions.get(number=6)
-    set_many(six, "delivered_at", [forum])
+    plan.actions.get(number=6).delivered_at.set([forum])
+    plan.actions.get(number=4).delivered_at.set([meetings["tip-symposium-2015"]])
     seven = plan.actions.get(number=7)
-    upsert(Action, {"pk": seven.pk}, from_outcome=forum.outcomes.get(number=2))
-    set_many(plan.actions.get(number=4), "delivered_at", [meetings["tip-symposium-2015"]])
-    if not seven.updates.exists():
-        for outcome_number, reported_on in [(3, D(2016, 5, 17)), (4, D(2016, 5, 17))]:
-            outcome = forum.outcomes.get(number=outcome_number)
-            services.update_post(
-                seven,
-                text=outcome.text,
-                author=author,
-                reported_on=reported_on,
-                from_outcome=outcome,
-            )
+    seven.from_outcome = forum.outcomes.get(number=2)
+    seven.save()
+    for outcome_number, reported_on in [(3, D(2016, 5, 17)), (4, D(2016, 5, 17))]:
+        outcome = forum.outcomes.get(number=outcome_number)
+        services.update_post(
+            seven,
+            text=outcome.text,
+            author=author,
+            reported_on=reported_on,
+            from_outcome=outcome,
+        )
     services.revision_adopt(
         plan,
         label="Updated following the second meeting, 18 May 2016",

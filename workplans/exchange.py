@@ -11,10 +11,11 @@ import io
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from groups.models import Member, WorkingGroup
+from portal import dates
 from workplans import selectors, services
 from workplans.models import Action, Objective, RegionalPriority, WorkPlan
 
@@ -435,7 +436,9 @@ def _read_latest_update(action: ImportedAction, values: dict, problem) -> None:
         except ValueError:
             problem("latest_update_date", f"'{day}' is not a date; write it as 2016-05-17.")
         else:
-            if action.latest_update_date > timezone.localdate():
+            if not dates.in_range(action.latest_update_date):
+                problem("latest_update_date", f"{day}: {dates.DATE_RANGE_MESSAGE}")
+            elif action.latest_update_date > timezone.localdate():
                 problem("latest_update_date", f"{day} is in the future.")
             elif not text:
                 problem("latest_update", "missing; a dated update needs its text.")
@@ -448,6 +451,25 @@ def objective_placeholder(number: int) -> str:
     return f"Objective {number}: wording to be added."
 
 
+def imported_already(group: WorkingGroup, *, title: str, period: str, slug: str, data: bytes):
+    """The plan that this same import (details and file) made already, when a preview was
+    sent twice, or None: a plan at the address with other actions is another plan."""
+    plan = WorkPlan.objects.filter(
+        group=group, slug=slug, title=title.strip(), period=period.strip()
+    ).first()
+    if plan is None:
+        return None
+    preview = read_plan_csv(group, data)
+    imported = {(row.number, row.description) for row in preview.actions}
+    return plan if set(plan.actions.values_list("number", "description")) == imported else None
+
+
+def _slug_taken(group: WorkingGroup, slug: str) -> ValidationError:
+    return ValidationError(
+        {"slug": f"{group.short_name} already has a plan at '{slug}'."}, code="taken"
+    )
+
+
 @transaction.atomic
 def plan_import(
     group: WorkingGroup, *, title: str, period: str, slug: str, data: bytes, author
@@ -457,8 +479,11 @@ def plan_import(
     preview = read_plan_csv(group, data)
     if not preview.is_valid:
         raise ValidationError({"file": [str(problem) for problem in preview.problems]})
+    # Imports into one group wait for each other here, so that of the same preview sent
+    # several times at once the first makes the plan and the others find its address taken.
+    WorkingGroup.objects.select_for_update().filter(pk=group.pk).exists()
     if slug in RESERVED_SLUGS or WorkPlan.objects.filter(group=group, slug=slug).exists():
-        raise ValidationError({"slug": f"{group.short_name} already has a plan at '{slug}'."})
+        raise _slug_taken(group, slug)
     plan = WorkPlan(
         group=group,
         title=title.strip(),
@@ -467,7 +492,11 @@ def plan_import(
         status=WorkPlan.Status.DRAFT,
     )
     plan.full_clean()
-    plan.save()
+    try:
+        with transaction.atomic():
+            plan.save()
+    except IntegrityError:  # a plan at this address saved by another path in the meantime
+        raise _slug_taken(group, slug) from None
     objectives = {
         number: Objective.objects.create(
             plan=plan, number=number, text=objective_placeholder(number)

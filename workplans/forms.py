@@ -6,6 +6,9 @@ from django.db.models import Q
 
 from groups.forms import DateInput
 from meetings.models import Meeting
+from portal import dates
+from portal.forms import SingleLineCharField
+from portal.submissions import SubmittedOnce
 from workplans import exchange
 from workplans.models import Action, WorkPlan
 
@@ -15,13 +18,13 @@ CURRENT = "current"
 # --- Plans --------------------------------------------------------------------------------
 
 
-class RevisionForm(forms.Form):
+class RevisionForm(SubmittedOnce, forms.Form):
     """A new revision: the plan as it stands, adopted on a day, perhaps at a meeting."""
 
-    label = forms.CharField(
+    label = SingleLineCharField(
         max_length=300, help_text='e.g. "Updated following the third meeting, 12 May 2017"'
     )
-    adopted_on = forms.DateField(label="Adopted on", widget=DateInput)
+    adopted_on = dates.DateField(label="Adopted on", widget=DateInput)
     adopted_at = forms.ModelChoiceField(
         queryset=Meeting.objects.none(),
         label="Adopted at (meeting)",
@@ -62,11 +65,11 @@ class CompareForm(forms.Form):
 # --- Actions ------------------------------------------------------------------------------
 
 
-class UpdateForm(forms.Form):
+class UpdateForm(SubmittedOnce, forms.Form):
     """A progress update: what happened, and when (today unless told)."""
 
     text = forms.CharField(label="Progress", widget=forms.Textarea(attrs={"rows": 4}))
-    reported_on = forms.DateField(
+    reported_on = dates.DateField(
         label="Reported on",
         required=False,
         widget=DateInput,
@@ -79,7 +82,7 @@ class NewActionForm(forms.Form):
 
     plan = forms.ModelChoiceField(queryset=WorkPlan.objects.none(), label="Work plan")
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}))
-    target_period = forms.CharField(
+    target_period = SingleLineCharField(
         required=False, max_length=20, help_text="e.g. 2016/17, 2025 or 2024-2026"
     )
     initiative = forms.ChoiceField(
@@ -101,7 +104,7 @@ class ProgressFromOutcomeForm(forms.Form):
     """An outcome recorded as progress of an existing action."""
 
     action = forms.TypedChoiceField(coerce=int, label="Action")
-    reported_on = forms.DateField(
+    reported_on = dates.DateField(
         label="Reported on",
         required=False,
         widget=DateInput,
@@ -137,8 +140,8 @@ def _plan_label(plan: WorkPlan) -> str:
 class PlanImportForm(forms.Form):
     """The new plan's title, period and address, and the CSV file of its actions."""
 
-    title = forms.CharField(max_length=300, help_text="e.g. Forward Work Plan 2025-27")
-    period = forms.CharField(max_length=20, help_text="e.g. 2025-27")
+    title = SingleLineCharField(max_length=300, help_text="e.g. Forward Work Plan 2025-27")
+    period = SingleLineCharField(max_length=20, help_text="e.g. 2025-27")
     slug = forms.SlugField(
         label="Address",
         max_length=60,

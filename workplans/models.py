@@ -184,7 +184,8 @@ class ProgressUpdate(models.Model):
 class Revision(models.Model):
     """An adopted revision of a work plan, frozen as it was adopted."""
 
-    plan = models.ForeignKey(WorkPlan, on_delete=models.CASCADE, related_name="revisions")
+    # An adopted revision is the record of what was agreed: a plan that has one stays.
+    plan = models.ForeignKey(WorkPlan, on_delete=models.PROTECT, related_name="revisions")
     number = models.PositiveSmallIntegerField()
     label = models.CharField(
         max_length=300, help_text='e.g. "Updated following the second meeting"'
@@ -198,6 +199,8 @@ class Revision(models.Model):
     adopted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["plan", "number"]

@@ -8,6 +8,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from meetings.models import Meeting, Outcome
+from portal import dates, versions
 from workplans import selectors
 from workplans.models import Action, ProgressUpdate, Revision, WorkPlan
 
@@ -49,6 +50,47 @@ def revision_adopt(
     return revision
 
 
+# What an action's editor may change; its plan, number and source outcome stay.
+ACTION_FIELDS = (
+    "description",
+    "status",
+    "status_note",
+    "target_period",
+    "initiative",
+    "in_bali_process_strategy",
+    "proposed_for_rso_work_plan",
+    "lead_members",
+    "funding_members",
+    "priorities",
+    "objectives",
+    "delivered_at",
+)
+
+
+@transaction.atomic
+def action_edit(action: Action, *, version: int | None, by, **fields) -> Action:
+    """Change an action's wording, status and links; refused when someone saved it after
+    `version` was read (None: nothing was read beforehand, nothing to compare)."""
+    unknown = set(fields) - set(ACTION_FIELDS)
+    if unknown:
+        raise TypeError(f"action_edit cannot change {', '.join(sorted(unknown))}.")
+    locked = Action.objects.select_for_update().get(pk=action.pk)
+    versions.check_version(locked, version, fields=fields, saving=fields)
+    linked = {name: fields.pop(name) for name in list(fields) if _is_link(name)}
+    for name, value in fields.items():
+        setattr(locked, name, value.strip() if isinstance(value, str) else value)
+    locked._history_user = by
+    locked.full_clean()
+    locked.save()
+    for name, values in linked.items():
+        getattr(locked, name).set(values)
+    return locked
+
+
+def _is_link(name: str) -> bool:
+    return Action._meta.get_field(name).many_to_many
+
+
 def update_post(
     action: Action,
     *,
@@ -60,6 +102,8 @@ def update_post(
     """Record a dated progress update on an action."""
     today = timezone.localdate()
     reported_on = reported_on or today
+    if not dates.in_range(reported_on):
+        raise ValidationError({"reported_on": dates.DATE_RANGE_MESSAGE})
     if reported_on > today:
         raise ValidationError({"reported_on": "Progress is reported on or before today."})
     update = ProgressUpdate(

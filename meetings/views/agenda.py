@@ -162,7 +162,7 @@ def agenda_item_edit(request, meeting_id, item_id):
     speaker_form = SpeakerForm(request.POST if adding_speaker else None)
     if form.is_bound and form.is_valid():
         try:
-            agenda.item_update(item, **form.cleaned_data)
+            agenda.item_update(item, version=form.version, **form.values)
         except ValidationError as error:
             add_service_errors(form, error)
         else:

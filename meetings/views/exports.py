@@ -1,5 +1,7 @@
 """Meetings leaving the portal: calendar files, personal calendar feeds, the printable agenda."""
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -12,9 +14,11 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from meetings import calendar, pdf
 from meetings.models import Meeting
-from portal import permissions
+from portal import dates, permissions
 
 CALENDAR_TYPE = "text/calendar; charset=utf-8"
+# The shape of every token calendar.feed_create makes; anything else is no feed.
+FEED_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
 def _site_url(request) -> str:
@@ -30,7 +34,10 @@ def _file_name(meeting: Meeting, suffix: str) -> str:
 @require_safe
 def meeting_calendar(request, meeting_id):
     meeting = permissions.get_meeting_for_user(request.user, meeting_id)
-    meetings = calendar.with_last_change(Meeting.objects.filter(pk=meeting.pk))
+    # A meeting saved before dates were bounded gives an empty calendar, not a failure.
+    meetings = calendar.with_last_change(
+        dates.showable(Meeting.objects.filter(pk=meeting.pk), "starts_at", "ends_at")
+    )
     body = calendar.calendar_for(meetings, name=meeting.title, site_url=_site_url(request))
     response = HttpResponse(body, content_type=CALENDAR_TYPE)
     response["Content-Disposition"] = content_disposition_header(
@@ -42,10 +49,11 @@ def meeting_calendar(request, meeting_id):
 @require_safe
 def calendar_feed(request, feed_token):
     """A person's meetings for their calendar application: no sign-in, the token is the key."""
-    person = calendar.feed_person(feed_token)
+    person = calendar.feed_person(feed_token) if FEED_TOKEN.fullmatch(feed_token) else None
     if person is None:
         raise Http404("No such calendar")
-    meetings = calendar.with_last_change(permissions.visible_meetings(person)).order_by("starts_at")
+    # A meeting saved with a date no calendar can hold would stop the whole feed.
+    meetings = dates.showable(calendar.feed_meetings(person), "starts_at", "ends_at")
     body = calendar.feed_calendar(person, meetings, site_url=_site_url(request))
     response = HttpResponse(body, content_type=CALENDAR_TYPE)
     patch_cache_control(response, private=True, no_store=True)

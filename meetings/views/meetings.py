@@ -4,30 +4,45 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from meetings import forms, selectors, services
 from meetings.filters import MeetingFilter
 from meetings.models import Meeting
-from portal import permissions
+from portal import dates, permissions
 from portal.forms import add_service_errors
+from portal.submissions import answered_once
 
 
 @login_required
 def meeting_list(request):
+    visible = permissions.visible_meetings(request.user)
+    # A meeting saved before dates were bounded (year 1, 9999) has no date a page can show:
+    # it is left out, and the secretariat is told where to correct it.
     meetings = (
-        permissions.visible_meetings(request.user).select_related("group").order_by("-starts_at")
+        dates.showable(visible, "starts_at", "ends_at")
+        .select_related("group")
+        .order_by("-starts_at")
     )
     finder = MeetingFilter(
         request.GET or None, queryset=meetings, groups=permissions.visible_groups(request.user)
     )
+    can_plan = permissions.can_plan_meetings(request.user)
+    if can_plan:
+        for meeting in visible.exclude(pk__in=meetings.values("pk")):
+            messages.warning(
+                request,
+                f"{meeting.title} has a date outside {dates.EARLIEST_YEAR}-{dates.LATEST_YEAR} "
+                f"and is not listed: correct it at {reverse('meeting_edit', args=[meeting.pk])}.",
+            )
     return render(
         request,
         "meetings/meeting_list.html",
         {
             "filter": finder,
             "meetings": finder.qs if finder.is_bound else meetings,
-            "can_plan": permissions.can_plan_meetings(request.user),
+            "can_plan": can_plan,
         },
     )
 
@@ -35,19 +50,30 @@ def meeting_list(request):
 @login_required
 def meeting_detail(request, meeting_id):
     meeting = permissions.get_meeting_for_user(request.user, meeting_id)
+    if not dates.is_showable(meeting.starts_at, meeting.ends_at):
+        # Saved before dates were bounded: no page can show it until its dates are corrected.
+        if not permissions.can_change_meeting(request.user, meeting):
+            raise Http404("No such meeting")
+        messages.warning(request, f"Correct the dates of {meeting.title}: {dates.DATE_RANGE_MESSAGE}")
+        return redirect("meeting_edit", meeting.pk)
     page = selectors.meeting_page(request.user, meeting)
     context = {"page": page, "can_change": page.access.can_change}
     return render(request, "meetings/meeting_detail.html", context)
 
 
 @login_required
+@answered_once
 def meeting_edit(request, meeting_id=None):
     if meeting_id is None:
         if not permissions.can_plan_meetings(request.user):
             raise Http404("No such page")
         meeting = Meeting()
         # Planned from a group's page: the meeting is the group's, under its Chatham House default.
-        group = permissions.visible_groups(request.user).filter(pk=request.GET.get("group") or 0)
+        # An address with a group that is not a visible group's id plans a meeting of no group.
+        group_id = request.GET.get("group", "")
+        group = permissions.visible_groups(request.user).filter(
+            pk=int(group_id) if group_id.isascii() and group_id.isdigit() else 0
+        )
         for found in group:
             meeting.group = found
             meeting.chatham_house = found.chatham_house_default
@@ -56,7 +82,7 @@ def meeting_edit(request, meeting_id=None):
     form = forms.MeetingForm(request.POST or None, instance=meeting)
     if request.method == "POST" and form.is_valid():
         try:
-            reopened = services.meeting_save(form.instance)
+            reopened = services.meeting_save(form.instance, version=form.version)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -74,16 +100,32 @@ def meeting_edit(request, meeting_id=None):
 @login_required
 def invitations(request, meeting_id):
     meeting = permissions.get_meeting_for_user(request.user, meeting_id, to_change=True)
-    invite = forms.InvitationForm(request.POST if "invite" in request.POST else None)
+    invite = forms.InvitationForm(
+        request.POST if "invite" in request.POST else None, meeting=meeting
+    )
     attendance = forms.AttendanceForm(
         request.POST if "attendance" in request.POST else None,
         meeting=meeting,
         initial={"attended": _attended_invitations(meeting)},
     )
     if invite.is_bound and invite.is_valid():
-        created = services.invitations_send(meeting, **invite.cleaned_data)
-        messages.success(request, f"Sent {len(created)} new invitation{pluralize(len(created))}.")
-        return redirect("meeting_invitations", meeting.pk)
+        try:
+            created = services.invitations_send(meeting, **invite.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(invite, error)
+        else:
+            messages.success(
+                request, f"Sent {len(created)} new invitation{pluralize(len(created))}."
+            )
+            for invitation, skipped in _not_told(meeting, created):
+                invited = invitation.person or invitation.member.display_name
+                reasons = "; ".join(reason for _, reason in skipped)
+                messages.warning(
+                    request,
+                    f"{invited} is invited, but not everyone who answers for it is told: "
+                    f"{reasons}.",
+                )
+            return redirect("meeting_invitations", meeting.pk)
     if attendance.is_bound and attendance.is_valid():
         try:
             rows = services.attendance_record(meeting, list(attendance.cleaned_data["attended"]))
@@ -96,9 +138,25 @@ def invitations(request, meeting_id):
         "meeting": meeting,
         "invite": invite,
         "attendance": attendance,
-        "invitations": meeting.invitations.select_related("member", "person", "responded_by"),
+        "invitations": _with_not_told(
+            meeting, list(meeting.invitations.select_related("member", "person", "responded_by"))
+        ),
     }
     return render(request, "meetings/invitation_list.html", context)
+
+
+def _not_told(meeting, invitations):
+    """The invitations some of whose readers may not see the meeting, with those left out."""
+    audiences = permissions.invitation_audiences(meeting, invitations)
+    return [(i, audiences[i.pk].skipped) for i in invitations if audiences[i.pk].skipped]
+
+
+def _with_not_told(meeting, invitations):
+    """The invitations, each with ``not_told``: who reads it but may not see the meeting."""
+    skipped = {i.pk: left_out for i, left_out in _not_told(meeting, invitations)}
+    for invitation in invitations:
+        invitation.not_told = [reason for _, reason in skipped.get(invitation.pk, [])]
+    return invitations
 
 
 def _attended_invitations(meeting):
@@ -134,6 +192,7 @@ def invitation_answer(request, meeting_id, invitation_id):
 
 
 @login_required
+@answered_once
 def outcomes(request, meeting_id):
     meeting = permissions.get_meeting_for_user(request.user, meeting_id, to_change=True)
     form = forms.OutcomeForm(request.POST or None)

@@ -15,9 +15,11 @@ from meetings import papers
 from meetings.forms import DocumentForm, VersionForm
 from portal import permissions
 from portal.forms import add_service_errors
+from portal.submissions import answered_once
 
 
 @login_required
+@answered_once
 def document_create(request, meeting_id):
     meeting = permissions.get_meeting_for_user(request.user, meeting_id, to_change=True)
     form = DocumentForm(request.POST or None, request.FILES or None, meeting=meeting)
@@ -60,9 +62,13 @@ def version_create(request, meeting_id, document_id):
 @login_required
 def document_detail(request, meeting_id, document_id):
     document = permissions.get_document_for_user(request.user, meeting_id, document_id)
+    meeting = document.meeting
+    # A public paper of an agenda not yet published must not show the draft item's title.
+    sees_agenda = document.agenda_item_id and permissions.can_see_agenda(request.user, meeting)
     context = {
-        "meeting": document.meeting,
+        "meeting": meeting,
         "document": document,
+        "agenda_item": document.agenda_item if sees_agenda else None,
         "versions": papers.versions_of(document),
         "can_change": permissions.can_change_meeting(request.user, document.meeting),
     }

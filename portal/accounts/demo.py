@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from groups.models import Member, Participation, WorkingGroup
 from portal.accounts.models import User
-from portal.demo import upsert
+from portal.demo import ensure, find
 
 
 @dataclass(frozen=True)
@@ -96,30 +96,35 @@ PEOPLE = [
 
 def load_people(
     members: dict[str, Member], groups: dict[str, WorkingGroup], password: str
-) -> list[DemoPerson]:
+) -> list[tuple[str, str]]:
+    """Create the demo people who are missing; (username, role) of each who still exists."""
+    logins = []
     for person in PEOPLE:
-        user = User.objects.filter(username=person.username).first()
-        values = {
-            "first_name": person.first_name,
-            "last_name": person.last_name,
-            "email": f"{person.username}@demo.invalid",
-            "affiliation": members[person.affiliation] if person.affiliation else None,
-            "job_title": person.job_title,
-            "clearance_level": "National security clearance" if person.clearance_expires_on else "",
-            "clearance_expires_on": person.clearance_expires_on,
-            "is_secretariat": person.is_secretariat,
-            "is_staff": person.is_secretariat,
-        }
+        existed, user = find(User, username=person.username)
+        if not existed:
+            user = User.objects.create_user(
+                person.username,
+                password=password,
+                first_name=person.first_name,
+                last_name=person.last_name,
+                email=f"{person.username}@demo.invalid",
+                affiliation=members[person.affiliation] if person.affiliation else None,
+                job_title=person.job_title,
+                clearance_level=(
+                    "National security clearance" if person.clearance_expires_on else ""
+                ),
+                clearance_expires_on=person.clearance_expires_on,
+                is_secretariat=person.is_secretariat,
+                is_staff=person.is_secretariat,
+            )
         if user is None:
-            user = User.objects.create_user(person.username, password=password, **values)
-        else:
-            user = upsert(User, {"pk": user.pk}, **values)
+            continue
         for group_slug, role, since in person.participations:
-            upsert(
+            ensure(
                 Participation,
                 {"person": user, "group": groups[group_slug], "started_on": since},
-                member=user.affiliation,
+                member=members[person.affiliation],
                 role=role,
-                ended_on=None,
             )
-    return PEOPLE
+        logins.append((user.username, person.role))
+    return logins

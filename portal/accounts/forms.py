@@ -6,6 +6,7 @@ from django.template import loader
 
 from portal.accounts.models import User
 from portal.accounts.tasks import send_email
+from portal.versions import VersionedForm
 
 
 class QueuedPasswordResetForm(PasswordResetForm):
@@ -25,7 +26,7 @@ class QueuedPasswordResetForm(PasswordResetForm):
         send_email.delay_on_commit(subject, body, to_email)
 
 
-class TimeZoneForm(forms.ModelForm):
+class TimeZoneForm(VersionedForm, forms.ModelForm):
     """A person's own time zone, in which meeting times are shown beside the meeting's."""
 
     time_zone = forms.ChoiceField(

@@ -1,8 +1,49 @@
+import functools
+import logging
+
 from celery import shared_task
+from celery.contrib.django.task import DjangoTask
+from django.conf import settings
+from django.db import transaction
+from kombu.exceptions import OperationalError
 
 from portal.accounts import services
 
+logger = logging.getLogger(__name__)
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+
+class MailTask(DjangoTask):
+    """A mail handed to the worker once the transaction commits.
+
+    The data is committed by then, so a broker that cannot take the mail must not fail
+    the request: the web process sends the mail itself instead, and a mail that cannot be
+    sent either is logged with its recipient and subject.
+    """
+
+    def delay_on_commit(self, subject: str, body: str, to: str) -> None:
+        transaction.on_commit(functools.partial(self._hand_over, subject, body, to))
+
+    def _hand_over(self, subject: str, body: str, to: str) -> None:
+        try:
+            self.delay(subject, body, to)
+            return
+        except OperationalError:
+            logger.warning("The broker did not take the mail to %s; sending it now.", to)
+        except Exception:
+            logger.exception("The mail to %s (%r) was not sent.", to, subject)
+            return
+        try:
+            services.email_send(subject, body, to)
+        except Exception:
+            logger.exception("The mail to %s (%r) was not sent.", to, subject)
+
+
+@shared_task(
+    base=MailTask,
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    retry_backoff_max=settings.JOB_RETRY_BACKOFF_MAX,
+    max_retries=5,
+)
 def send_email(subject: str, body: str, to: str) -> None:
     services.email_send(subject, body, to)

@@ -1,10 +1,14 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 
 from groups.selectors import current_participations
 from portal import permissions
+from portal.accounts import services
 from portal.accounts.forms import TimeZoneForm
+from portal.accounts.models import User
+from portal.forms import add_service_errors
 
 
 @login_required
@@ -15,10 +19,15 @@ def profile(request):
         .select_related("group", "member")
         .order_by("group__short_name")
     )
-    form = TimeZoneForm(request.POST or None, instance=request.user)
+    form = TimeZoneForm(request.POST or None, instance=User.objects.get(pk=request.user.pk))
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, f"Meeting times are now also shown in {form.instance.time_zone}.")
-        return redirect("profile")
+        zone = form.cleaned_data["time_zone"]
+        try:
+            services.time_zone_set(request.user, zone, version=form.version)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Meeting times are now also shown in {zone}.")
+            return redirect("profile")
     context = {"participations": participations, "form": form}
     return render(request, "accounts/profile.html", context)

@@ -40,6 +40,9 @@
         text += " (attempt " + state.attempts + ")";
       }
       text += ".";
+      if (state.status === "queued" || state.status === "running") {
+        text += " The PDF will follow.";
+      }
     }
     if (live.textContent.trim() !== text) {
       live.textContent = text;

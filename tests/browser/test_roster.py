@@ -11,6 +11,7 @@ from playwright.sync_api import Locator, Page, expect
 
 ROSTER_PATH = "/groups/wg-tip/roster/"
 SOM_2014 = "Eighth Ad Hoc Group Senior Officials Meeting"
+SOM_2027 = "Twentieth Ad Hoc Group Senior Officials Meeting"
 GAP_WARNING = "From 6 August 2027 to 5 August 2028 the group has only Indonesia"
 
 
@@ -69,11 +70,15 @@ def test_secretariat_records_the_som_decision_on_thailand(page, demo_site, sign_
     # A date field shows its value only if the HTML gives it as YYYY-MM-DD.
     expect(page.get_by_label("Term starts on")).to_have_value("2027-08-06")
     expect(page.get_by_label("Term planned to end on")).to_have_value("2029-08-05")
-    choose(page.get_by_label("Decided at (AHG Senior Officials Meeting)"), SOM_2014)
+    # No SOM between the nomination (2026) and the term (2027) is in the portal yet: the
+    # coming one is added with the decision.
+    page.get_by_label("Title of the coming SOM").fill(SOM_2027)
+    page.get_by_label("First day of the SOM").fill("2027-03-10")
+    page.get_by_label("City of the SOM").fill("Bali")
     page.get_by_role("button", name="Decide: make the term").click()
 
     expect(page).to_have_url(demo_site + ROSTER_PATH)
-    expect(page.locator(".messages .message-success")).to_have_text(
+    expect(page.locator(".messages .message-success")).to_contain_text(
         "Thailand will co-chair from 6 August 2027."
     )
     expect(term_rows(page)).to_have_count(3)
@@ -83,7 +88,7 @@ def test_secretariat_records_the_som_decision_on_thailand(page, demo_site, sign_
     expect(cells.nth(0)).to_have_text("Seat 1")
     expect(cells.nth(2)).to_have_text("6 Aug 2027")
     expect(cells.nth(3)).to_have_text("5 Aug 2029")
-    expect(cells.nth(4)).to_have_text(SOM_2014)
+    expect(cells.nth(4)).to_have_text(SOM_2027)
     expect(cells.nth(6)).to_contain_text("Planned")
     expect(timeline_bars(page)).to_have_count(3)
     thailand_bar = timeline_bars(page).filter(has_text="Thailand")

@@ -5,7 +5,7 @@ import datetime
 import pytest
 
 from groups import roster
-from groups.models import CoChairTerm
+from groups.models import CoChairTerm, Nomination
 from meetings.models import Meeting
 from tests.factories import MeetingFactory, MemberFactory, WorkingGroupFactory
 
@@ -85,10 +85,13 @@ def test_a_well_kept_roster_has_no_problem(world):
         (D(2026, 1, 2), None, ["not_ahg_member"]),  # a day too late
         (None, None, ["not_ahg_member"]),  # never a member
         (D(2009, 4, 15), D(2025, 12, 31), ["not_ahg_member"]),  # left the day before
-        (D(2009, 4, 15), D(2026, 1, 1), []),  # leaving later does not undo the start
+        (D(2009, 4, 15), D(2026, 1, 1), ["not_ahg_member"]),  # left on its first day
+        (D(2009, 4, 15), D(2026, 12, 31), ["not_ahg_member"]),  # left in its middle
+        (D(2009, 4, 15), D(2027, 12, 30), ["not_ahg_member"]),  # left a day before its end
+        (D(2009, 4, 15), D(2027, 12, 31), []),  # a member until its last day
     ],
 )
-def test_co_chair_is_an_ahg_member_when_the_term_starts(world, joined, left, expected):
+def test_co_chair_is_an_ahg_member_on_every_day_of_the_term(world, joined, left, expected):
     member = world[1]["C"]
     member.ahg_joined_on, member.ahg_left_on = joined, left
     assert codes(world, GOOD) == expected
@@ -298,6 +301,80 @@ def test_errors_come_before_warnings(world):
         "error",
         "warning",
     ]
+
+
+# --- every day of a term, not only its first ------------------------------------------
+
+
+def test_a_co_chair_leaving_the_ad_hoc_group_mid_term_is_an_error_from_the_next_day(world):
+    world[1]["C"].ahg_left_on = D(2026, 12, 31)
+    found = roster.check(world[0], make(world, GOOD), TODAY)
+    assert [(p.code, p.starts_on, p.ends_on) for p in found] == [
+        ("not_ahg_member", D(2027, 1, 1), D(2027, 12, 31))
+    ]
+    assert found[0].message == (
+        "C leaves the Ad Hoc Group on 31 December 2026, during its term in seat 1 (until "
+        "31 December 2027); only Ad Hoc Group members may co-chair, so the term must end by "
+        "31 December 2026."
+    )
+
+
+def test_a_co_chair_ending_its_term_early_when_leaving_the_ad_hoc_group_is_no_error(world):
+    world[1]["C"].ahg_left_on = D(2026, 12, 31)
+    spec = replace(GOOD, 3, ended_on=D(2026, 12, 31))
+    assert codes(world, spec, D(2026, 1, 1)) == ["gap"]  # seat 1 is then empty in 2027
+
+
+@pytest.mark.parametrize(
+    "change, expected",
+    [
+        # A third co-chair for one day in the middle of A's and D's terms.
+        (
+            lambda spec: [*spec, ("F", 2, D(2025, 6, 15), D(2025, 6, 15))],
+            [("more_than_two", D(2025, 6, 15), D(2025, 6, 15))],
+        ),
+        # D's term ends early, in its middle: seat 2 is empty from the next day.
+        (
+            lambda spec: replace(spec, 2, ended_on=D(2026, 3, 31)),
+            [("gap", D(2026, 4, 1), D(2026, 12, 31))],
+        ),
+        # A's term ends late, in the middle of C's: three at once, and A's tenure too long.
+        (
+            lambda spec: replace(spec, 0, ended_on=D(2026, 2, 15)),
+            [
+                ("more_than_two", D(2026, 1, 1), D(2026, 2, 15)),
+                ("term_too_long", None, None),
+            ],
+        ),
+        # Both seats end on the same day and pass to new members together.
+        (
+            lambda spec: replace(replace(spec, 2, end=D(2025, 12, 31)), 4, start=D(2026, 1, 1)),
+            [("not_staggered", D(2026, 1, 1), D(2026, 1, 1))],
+        ),
+    ],
+)
+def test_the_rules_hold_on_days_in_the_middle_of_a_term(world, change, expected):
+    spec = change(GOOD)
+    found = roster.check(world[0], make(world, spec), D(2025, 1, 1))
+    assert sorted((p.code, p.starts_on, p.ends_on) for p in found) == sorted(
+        expected, key=lambda e: e[0]
+    )
+
+
+def test_a_nominee_leaving_the_ad_hoc_group_during_the_term_is_not_eligible(world):
+    group, members, _ = world
+    members["F"].ahg_left_on = D(2026, 6, 30)
+    nomination = Nomination(group=group, member=members["F"], for_term_from=D(2026, 1, 1))
+    rotation = roster.next_rotation(group, make(world, GOOD[:3]), [nomination], D(2025, 3, 1))
+    [candidate] = rotation.candidates
+    assert not candidate.eligible
+    assert "F leaves the Ad Hoc Group on 30 June 2026" in candidate.problems[0].message
+
+
+def test_a_term_ending_on_the_calendar_s_last_day_is_checked_without_overflow(world):
+    spec = replace(GOOD, 4, end=datetime.date.max)
+    found = codes(world, spec)
+    assert "term_too_long" in found
 
 
 # --- reading the roster ------------------------------------------------------------------

@@ -78,7 +78,8 @@ def test_an_observer_sees_the_meetings_their_state_is_invited_to_and_no_other(cl
 
 
 def test_an_invitation_does_not_open_a_clearance_meeting_without_clearance(client, world):
-    services.invitations_send(world["secret_meeting"], persons=[world["observer"]])
+    # An uncleared person cannot be invited (see tests/portal/test_audience.py); their member can.
+    services.invitations_send(world["secret_meeting"], members=[world["observer_state"]])
     client.force_login(world["observer"])
     assert page(client, world["secret_meeting"]).status_code == 404
 

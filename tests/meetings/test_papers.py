@@ -11,7 +11,7 @@ from django.db import IntegrityError
 from django.urls import reverse
 from django.utils import timezone
 
-from meetings import papers, services
+from meetings import agenda, papers, services
 from meetings.models import AgendaItem, Document, DocumentVersion
 from tests.factories import (
     MeetingFactory,
@@ -612,6 +612,7 @@ def test_document_page_queries_do_not_grow_with_versions(
     client, meeting, group, django_assert_max_num_queries
 ):
     item = AgendaItem.objects.create(meeting=meeting, position=1, title="Opening")
+    agenda.agenda_publish(meeting)  # members read an item's title once the agenda is published
     document = add(meeting, uploaded_by=SecretariatFactory(), agenda_item=item)
     client.force_login(participant(group))
     for n in range(2, 7):

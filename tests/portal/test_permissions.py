@@ -5,10 +5,12 @@ from django.contrib.auth.models import AnonymousUser
 from django.http import Http404
 from django.utils import timezone
 
+from groups import selectors
 from groups.models import Participation
 from portal import permissions
 from tests.factories import (
     CoChairTermFactory,
+    MeetingFactory,
     ParticipationFactory,
     SecretariatFactory,
     UserFactory,
@@ -137,3 +139,67 @@ def test_access_helper_answers_404_alike_for_hidden_and_missing_groups():
 def test_deactivated_secretariat_account_sees_nothing():
     WorkingGroupFactory()
     assert visible(SecretariatFactory(is_active=False)) == set()
+
+
+# --- One answer to "who speaks for this member here", and a person's groups once -----------
+
+
+def test_focal_points_are_the_current_focal_points_of_the_member_in_the_group():
+    group, other = WorkingGroupFactory(), WorkingGroupFactory()
+    focal = participant(group, role=Participation.Role.FOCAL_POINT)
+    member = focal.affiliation
+    participant(group, member=member)  # an expert does not speak for the member
+    participant(other, role=Participation.Role.FOCAL_POINT, member=member)
+    ParticipationFactory(
+        group=group,
+        member=member,
+        role=Participation.Role.FOCAL_POINT,
+        started_on=TODAY - 100 * DAY,
+        ended_on=TODAY - DAY,
+    )
+    assert [p.person for p in selectors.focal_points(member, group)] == [focal]
+    assert selectors.focal_points(member).count() == 2
+    assert selectors.participants_of(member, group).count() == 2
+
+
+def test_a_focal_point_in_one_group_is_not_co_chair_where_they_are_an_expert():
+    chaired, other = WorkingGroupFactory(), WorkingGroupFactory()
+    person = participant(other, role=Participation.Role.FOCAL_POINT)
+    ParticipationFactory(person=person, group=chaired, member=person.affiliation)
+    CoChairTermFactory(group=chaired, member=person.affiliation)
+    meeting = MeetingFactory(kind="working_group", group=chaired, body="")
+    assert permissions.role_in_group(person, chaired) == permissions.Role.MEMBER
+    # Outcomes the co-chairs have not approved stay with the co-chairs.
+    assert meeting not in permissions.outcome_visible_meetings(person)
+    assert meeting in permissions.outcome_visible_meetings(co_chair(chaired))
+
+
+def test_a_persons_groups_are_worked_out_once_per_user_object(django_assert_num_queries):
+    groups = [WorkingGroupFactory() for _ in range(3)]
+    person = participant(groups[0], role=Participation.Role.FOCAL_POINT)
+    for group in groups[1:]:
+        ParticipationFactory(person=person, group=group, member=person.affiliation)
+    with django_assert_num_queries(2):
+        permissions.role_in_group(person, groups[0])
+    with django_assert_num_queries(0):
+        assert [permissions.can_view_group(person, g) for g in groups] == [True] * 3
+
+
+def test_a_clearance_that_lapses_is_noticed_on_the_same_user_object():
+    group = WorkingGroupFactory(clearance_required=True)
+    person = participant(
+        group, clearance_level="Negative Vetting 1", clearance_expires_on=TODAY + DAY
+    )
+    assert permissions.can_view_group(person, group)
+    person.clearance_expires_on = TODAY - DAY
+    assert not permissions.can_view_group(person, group)
+    assert not permissions.visible_groups(person).exists()
+
+
+def test_access_helpers_still_answer_404_for_a_hidden_meeting_and_a_missing_one():
+    group = WorkingGroupFactory(clearance_required=True)
+    person = participant(group)
+    hidden = MeetingFactory(kind="working_group", group=group, body="")
+    for meeting_id in (hidden.pk, hidden.pk + 1000):
+        with pytest.raises(Http404):
+            permissions.get_meeting_for_user(person, meeting_id)

@@ -3,7 +3,7 @@ import secrets
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from portal.env import envbool, envint, envlist
+from portal.env import envbool, envint, envlist, envstr
 from tests.processes import ROOT, manage
 
 
@@ -43,10 +43,35 @@ def test_a_misspelt_boolean_stops_the_portal(tmp_path):
     assert "DEBUG must be true or false, not 'maybe'" in result.stderr
 
 
-@pytest.mark.parametrize("raw, expected", [("1", True), ("Yes", True), ("off", False), ("", False)])
+@pytest.mark.parametrize(
+    "raw, expected", [("1", True), ("Yes", True), ("off", False), (" NO ", False)]
+)
 def test_envbool_reads_the_usual_spellings(monkeypatch, raw, expected):
     monkeypatch.setenv("FLAG", raw)
     assert envbool("FLAG", not expected) is expected
+
+
+@pytest.mark.parametrize("raw", ["", "  "])
+@pytest.mark.parametrize("default", [True, False])
+def test_an_empty_variable_counts_as_unset_for_every_reader(monkeypatch, raw, default):
+    for name in ("FLAG", "COUNT", "HOSTS", "NAME"):
+        monkeypatch.setenv(name, raw)
+    assert envbool("FLAG", default) is default
+    assert envint("COUNT", 7) == 7
+    assert envlist("HOSTS", ["a.org"]) == ["a.org"]
+    assert envstr("NAME", "fallback") == "fallback"
+
+
+def test_an_empty_secure_ssl_redirect_keeps_the_production_redirect_on(tmp_path):
+    env = production_env(tmp_path) | {"SECURE_SSL_REDIRECT": "", "SESSION_COOKIE_SECURE": ""}
+    code = (
+        "from django.conf import settings as s;"
+        "print(s.SECURE_SSL_REDIRECT, s.SESSION_COOKIE_SECURE)"
+    )
+    result = manage("shell", "-v", "0", "-c", code, **env)
+    assert result.stdout.split() == ["True", "True"], result.stderr
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **env)
+    assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_envint_and_envlist(monkeypatch):

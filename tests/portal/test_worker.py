@@ -114,3 +114,24 @@ def test_password_reset_mail_is_sent_by_the_worker_not_the_web_process(stack):
     assert "/accounts/password/reset/" in message.read_text()
     worker_log = (folder / "worker.log").read_text()
     assert "Task portal.accounts.tasks.send_email" in worker_log and "succeeded" in worker_log
+
+
+@pytest.mark.django_db
+def test_a_mail_the_broker_cannot_take_is_sent_by_the_web_process_without_an_error(
+    client, django_capture_on_commit_callbacks, caplog
+):
+    from django.core import mail
+
+    from portal.accounts.models import User
+    from tests.processes import celery_broker, closed_port_url
+
+    User.objects.create_user("malee", "malee@example.org", "x")
+    with (
+        celery_broker(closed_port_url(), "portal"),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        response = client.post("/accounts/password/reset/", {"email": "malee@example.org"})
+    assert response.status_code == 302 and response.url.endswith("/password/reset/sent/")
+    [message] = mail.outbox
+    assert message.to == ["malee@example.org"]
+    assert "The broker did not take the mail to malee@example.org" in caplog.text

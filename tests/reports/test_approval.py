@@ -6,9 +6,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from groups.models import CoChairTerm, Participation
-from reports import services
+from meetings.models import Meeting, Outcome
+from reports import assembly, services
 from reports.models import Approval, RenderJob, Report
 from tests.factories import (
+    MeetingFactory,
     SecretariatFactory,
     WorkingGroupFactory,
     co_chair,
@@ -121,6 +123,8 @@ def test_report_is_approved_once_every_co_chair_approved_the_same_content(
     report = refresh(submitted)
     assert report.status == Report.Status.APPROVED and report.approved_at
     assert report.approved_content_hash == services.current_content_hash(report)
+    # The content approved is kept with the report, and has the approved fingerprint.
+    assert assembly.content_hash(report.approved_content) == report.approved_content_hash
     job = report.render_jobs.get()
     assert job.status == RenderJob.Status.SUCCEEDED
     assert report.approved_pdf.read().startswith(b"%PDF")
@@ -409,3 +413,78 @@ def test_the_preview_holds_the_whole_report_however_it_is_quoted(
     report = refresh(report)
     assert frames.srcdoc == rendering.report_html(report, rendering.report_content(report))
     assert frames.srcdoc.endswith("<p>She said &quot;approve&quot; &amp; &lt;left&gt;.</p>")
+
+
+def test_approve_this_content_is_offered_only_until_the_co_chair_decided_on_it(
+    client, submitted, chairs, rendering
+):
+    first, _ = chairs
+    client.force_login(first)
+    approve(submitted, first)
+    page = client.get(page_url("report_detail", submitted)).content.decode()
+    assert "Approve this content" not in page and "Send back with this comment" not in page
+    assert "You approved this content for" in page
+    # Once the content changes, the earlier approval no longer stands for it: decide again.
+    rendering.data = "three meetings held"
+    page = client.get(page_url("report_detail", submitted)).content.decode()
+    assert "Approve this content" in page and "You approved this content" not in page
+
+
+def test_an_approval_of_content_that_has_changed_since_is_not_shown_as_standing(
+    client, submitted, chairs, secretariat, rendering
+):
+    approve(submitted, chairs[0])
+    client.force_login(secretariat)
+    page = client.get(page_url("report_detail", submitted)).content.decode()
+    assert "<td>Yes</td>" in page
+    rendering.data = "three meetings held"
+    page = client.get(page_url("report_detail", submitted)).content.decode()
+    assert "No: the content changed since" in page and "<td>Yes</td>" not in page
+
+
+def test_the_co_chair_is_told_plainly_what_their_decision_did(client, submitted, chairs):
+    first, second = chairs
+    client.force_login(second)
+    data = {"decision": "approved", "content_hash": read_hash(submitted)}
+    response = client.post(page_url("report_decide", submitted), data, follow=True)
+    assert "You approved the report." in response.content.decode()
+    client.force_login(first)
+    data = {"decision": "sent_back", "content_hash": read_hash(submitted), "comment": "Add it."}
+    response = client.post(page_url("report_decide", submitted), data, follow=True)
+    page = response.content.decode()
+    assert "You sent the report back to the secretariat." in page and "as read" not in page
+
+
+def test_the_decisions_table_scrolls_within_its_own_box_on_a_phone(
+    client, submitted, chairs, secretariat
+):
+    approve(submitted, chairs[0])
+    client.force_login(secretariat)
+    page = client.get(page_url("report_detail", submitted)).content.decode()
+    box = page.index('<div class="table-scroll"')
+    assert box < page.index('<table class="decisions">') < page.index("</div>", box + 1)
+    # The fingerprints, 64 characters without a space, break rather than widen the page.
+    assert '<code class="content-hash">' in page
+
+
+def test_the_outcome_record_of_a_meeting_not_yet_held_cannot_be_submitted(
+    client, group, chairs, secretariat
+):
+    starts = timezone.now() + datetime.timedelta(days=30)
+    meeting = MeetingFactory(
+        kind=Meeting.Kind.WORKING_GROUP,
+        group=group,
+        body="",
+        starts_at=starts,
+        ends_at=starts + datetime.timedelta(hours=8),
+    )
+    Outcome.objects.create(meeting=meeting, number=1, text="Agreed in advance.")
+    record = services.outcome_record_start(meeting)
+    with pytest.raises(ValidationError, match="has not been held yet"):
+        services.report_submit(record, secretariat)
+    client.force_login(secretariat)
+    url = reverse("report_submit", kwargs={"meeting_id": meeting.pk})
+    page = client.post(url, follow=True).content.decode()
+    assert "The meeting has not been held yet" in page
+    assert refresh(record).status == Report.Status.DRAFT
+    assert not record.approvers.exists()

@@ -1,5 +1,6 @@
 """A report rendered end to end: queued in a real Redis, rendered by a real worker process."""
 
+import re
 import subprocess
 import sys
 import uuid
@@ -71,8 +72,9 @@ def test_the_worker_renders_the_approved_reports_and_a_requested_one(worker_env)
         ) from None
     for _, name in jobs(env).values():
         assert (folder / "media" / name).read_bytes().startswith(b"%PDF-")
+    # The demo's jobs may run while it loads; the one asked for here is the worker's.
     log = (folder / "worker.log").read_text()
-    assert log.count("Task reports.tasks.render_report_job") >= 7
+    assert re.search(r"Task reports\.tasks\.render_report_job\[[-\w]+\] succeeded", log)
     assert {"wg-tip-annual-2016", "wg-tip-annual-2025", "wg-tip-outcome-record-2016-05-18"} <= set(
         jobs(env)
     )

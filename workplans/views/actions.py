@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from portal import permissions
 from portal.forms import add_service_errors
+from portal.submissions import answered_once
 from workplans import selectors, services
 from workplans.filters import ActionFilter
 from workplans.forms import NewActionForm, ProgressFromOutcomeForm, UpdateForm
@@ -44,6 +45,7 @@ def action_detail(request, group_slug, plan_slug, number):
 
 @login_required
 @require_POST
+@answered_once
 def action_update_post(request, group_slug, plan_slug, number):
     action = permissions.get_action_for_user(request.user, group_slug, plan_slug, number)
     if not permissions.can_post_update(request.user, action):

@@ -107,12 +107,26 @@ def plan_import(request, group_slug):
     return render(request, "workplans/exchange_import.html", {"group": group, "form": form})
 
 
+def _imported_already(request, group, data: bytes):
+    """The plan this same preview made when it was sent before (a second click), if any."""
+    details = {name: request.POST.get(name, "") for name in DETAILS}
+    plan = exchange.imported_already(group, **details, data=data)
+    if plan is not None:
+        messages.info(
+            request,
+            f"This file was imported once already, as {plan.title}; it was not imported again.",
+        )
+    return plan
+
+
 def _import(request, group):
     form = PlanImportConfirmForm(request.POST, group=group)
     data = _unsign(request, group, request.POST["payload"])
     if data is None:
         messages.error(request, "The preview has expired or was altered: upload the file again.")
         return redirect("work_plan_import", group_slug=group.slug)
+    if plan := _imported_already(request, group, data):
+        return redirect("work_plan_detail", plan.group.slug, plan.slug)
     if form.is_valid():
         try:
             plan = exchange.plan_import(
@@ -124,6 +138,9 @@ def _import(request, group):
                 author=request.user,
             )
         except ValidationError as error:
+            # Sent several times at once, the first made the plan while this one waited.
+            if plan := _imported_already(request, group, data):
+                return redirect("work_plan_detail", plan.group.slug, plan.slug)
             add_service_errors(form, error)
         else:
             count = plan.actions.count()

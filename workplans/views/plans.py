@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from portal import permissions
 from portal.forms import add_service_errors
+from portal.submissions import answered_once
 from workplans import chart, revisions, selectors, services
 from workplans.forms import CURRENT, CompareForm, RevisionForm
 from workplans.models import Revision, WorkPlan
@@ -50,6 +51,7 @@ def plan_detail(request, group_slug, plan_slug):
 
 @login_required
 @require_POST
+@answered_once
 def revision_adopt(request, group_slug, plan_slug):
     plan = permissions.get_work_plan_for_user(request.user, group_slug, plan_slug, to_change=True)
     form = RevisionForm(request.POST, plan=plan)
