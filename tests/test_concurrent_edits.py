@@ -3,12 +3,10 @@ refused with what the first changed, keeps what the second typed, and is accepte
 sent again once they have seen it. Each edit page is tried with two signed-in sessions."""
 
 import datetime
-import threading
 import time
 import zoneinfo
 
 import pytest
-from django.db import connection, connections
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -29,6 +27,7 @@ from tests.factories import (
     SecretariatFactory,
     WorkingGroupFactory,
 )
+from tests.races import at_once, needs_row_locks
 from workplans import services as workplan_services
 from workplans.models import Action
 
@@ -523,10 +522,7 @@ def test_a_second_save_of_an_agenda_item_row_in_the_back_office_is_refused(group
 
 @pytest.mark.django_db(transaction=True)
 def test_two_action_edits_racing_from_one_version_save_one_and_refuse_the_other(monkeypatch):
-    if connection.vendor != "postgresql":
-        pytest.skip(
-            "needs PostgreSQL's row locks: set DATABASE_URL to a PostgreSQL database (CI does)"
-        )
+    needs_row_locks()
     action = ActionFactory(description="Hold a regional dialogue.")
     read = version_of(action)
     people = {"ongoing": SecretariatFactory(), "complete": SecretariatFactory()}
@@ -540,29 +536,18 @@ def test_two_action_edits_racing_from_one_version_save_one_and_refuse_the_other(
         time.sleep(0.5)
 
     monkeypatch.setattr(versions, "check_version", slowly)
-    start = threading.Barrier(len(people))
-    saved, refused, errors = [], [], []
+    saved, refused = [], []
 
     def edit(status):
         try:
-            start.wait()
             workplan_services.action_edit(
                 Action.objects.get(pk=action.pk), version=read, by=people[status], status=status
             )
             saved.append(status)
         except EditConflict:
             refused.append(status)
-        except Exception as error:  # reported below, with the thread's own traceback
-            errors.append(error)
-        finally:
-            connections.close_all()
 
-    threads = [threading.Thread(target=edit, args=(status,)) for status in people]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert not errors, errors
+    at_once(edit, list(people))
 
     assert len(saved) == 1 and len(refused) == 1
     action.refresh_from_db()

@@ -54,7 +54,9 @@ def meeting_detail(request, meeting_id):
         # Saved before dates were bounded: no page can show it until its dates are corrected.
         if not permissions.can_change_meeting(request.user, meeting):
             raise Http404("No such meeting")
-        messages.warning(request, f"Correct the dates of {meeting.title}: {dates.DATE_RANGE_MESSAGE}")
+        messages.warning(
+            request, f"Correct the dates of {meeting.title}: {dates.DATE_RANGE_MESSAGE}"
+        )
         return redirect("meeting_edit", meeting.pk)
     page = selectors.meeting_page(request.user, meeting)
     context = {"page": page, "can_change": page.access.can_change}

@@ -1,24 +1,20 @@
 """Two co-chairs approving at the same moment, in two real database connections."""
 
-import threading
 import time
 
 import pytest
-from django.db import connection, connections
 
 from reports import services
 from reports.models import Report
 from tests.factories import SecretariatFactory, WorkingGroupFactory, co_chair
+from tests.races import at_once, needs_row_locks
 
 
 @pytest.mark.django_db(transaction=True)
 def test_two_co_chairs_approving_at_the_same_moment_make_exactly_one_approved_version(
     monkeypatch,
 ):
-    if connection.vendor != "postgresql":
-        pytest.skip(
-            "needs PostgreSQL's row locks: set DATABASE_URL to a PostgreSQL database (CI does)"
-        )
+    needs_row_locks()
     group = WorkingGroupFactory()
     chairs = [co_chair(group), co_chair(group)]
     report = services.report_start(group, Report.Kind.ANNUAL, 2016)
@@ -35,29 +31,16 @@ def test_two_co_chairs_approving_at_the_same_moment_make_exactly_one_approved_ve
         return answer
 
     monkeypatch.setattr(services, "_all_approved", slowly)
-    start = threading.Barrier(len(chairs))
-    errors = []
 
     def decide(person):
-        try:
-            start.wait()
-            services.report_decide(
-                Report.objects.get(pk=report.pk),
-                person=person,
-                decision="approved",
-                content_hash=content_hash,
-            )
-        except Exception as error:  # reported below, with the thread's own traceback
-            errors.append(error)
-        finally:
-            connections.close_all()
+        services.report_decide(
+            Report.objects.get(pk=report.pk),
+            person=person,
+            decision="approved",
+            content_hash=content_hash,
+        )
 
-    threads = [threading.Thread(target=decide, args=(person,)) for person in chairs]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert not errors, errors
+    at_once(decide, chairs)
 
     report.refresh_from_db()
     assert report.status == Report.Status.APPROVED

@@ -1,17 +1,16 @@
 """One signed preview imported several times (a double click, six tabs): one plan."""
 
 import html
-import threading
 import time
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection, connections
 from django.test import Client
 from django.urls import reverse
 
 from tests.factories import MemberFactory, SecretariatFactory, WorkingGroupFactory
+from tests.races import at_once, needs_row_locks
 from workplans import exchange, forms
 from workplans.models import Action, WorkPlan
 
@@ -44,10 +43,7 @@ def make_group():
 
 @pytest.mark.django_db(transaction=True)
 def test_six_imports_of_one_preview_at_the_same_moment_make_one_plan(monkeypatch):
-    if connection.vendor != "postgresql":
-        pytest.skip(
-            "needs PostgreSQL's row locks: set DATABASE_URL to a PostgreSQL database (CI does)"
-        )
+    needs_row_locks()
     group = make_group()
     secretariat = SecretariatFactory()
     clients = [Client() for _ in range(6)]
@@ -64,24 +60,8 @@ def test_six_imports_of_one_preview_at_the_same_moment_make_one_plan(monkeypatch
         return full_clean(self, *args, **kwargs)
 
     monkeypatch.setattr(WorkPlan, "full_clean", slowly)
-    start = threading.Barrier(len(clients))
-    answers, errors = [], []
-
-    def send(client):
-        try:
-            start.wait()
-            answers.append(client.post(import_url(group), confirm))
-        except Exception as error:  # reported below, with the thread's own traceback
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=send, args=(client,)) for client in clients]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not errors, errors
+    answers = []
+    at_once(lambda client: answers.append(client.post(import_url(group), confirm)), clients)
     assert [a.status_code for a in answers] == [302] * 6
     assert {a.url for a in answers} == {plan_url(group)}
     assert WorkPlan.objects.count() == 1 and Action.objects.count() == 2
