@@ -81,6 +81,12 @@ class ActionAdmin(SecretariatAdmin):
         )
         return None
 
+    def save_related(self, request, form, formsets, change):
+        # A change's links (lead and funding members, priorities...) were set by action_edit.
+        if change:
+            form.save_m2m = lambda: None
+        super().save_related(request, form, formsets, change)
+
     def save_formset(self, request, form, formset, change):
         added, _, removed = rows_of(formset)
         for update in removed:
