@@ -1,14 +1,19 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Case, Q, When
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from groups import forms, roster, selectors, services
 from groups.models import CoChairTerm
 from meetings import selectors as meeting_selectors
-from portal import permissions
+from portal import paging, permissions
 from portal.forms import add_service_errors
+
+# The Bali Process has some fifty members and observers: one page holds them all today.
+MEMBERS_PER_PAGE = 50
 
 
 @login_required
@@ -37,14 +42,26 @@ def terms_of_reference_detail(request, slug, version):
 
 @login_required
 def member_list(request):
-    members = permissions.visible_members(request.user)
+    today = timezone.localdate()
+    # Paged in the order the page shows them: Ad Hoc Group members (Member.is_ahg_member),
+    # then the other members, then the observers, each by name.
+    in_ahg = Q(ahg_joined_on__lte=today) & (Q(ahg_left_on__isnull=True) | Q(ahg_left_on__gte=today))
+    section = Case(When(in_ahg, then=0), When(is_observer=False, then=1), default=2)
+    members = (
+        permissions.visible_members(request.user)
+        .annotate(section=section)
+        .order_by("section", "name", "pk")
+    )
+    listing = paging.page_of(request, members, per_page=MEMBERS_PER_PAGE)
+    rows = list(listing.rows)
     return render(
         request,
         "groups/member_list.html",
         {
-            "ahg_members": [m for m in members if m.is_ahg_member],
-            "other_members": [m for m in members if not m.is_ahg_member and not m.is_observer],
-            "observers": [m for m in members if m.is_observer],
+            "listing": listing,
+            "ahg_members": [m for m in rows if m.section == 0],
+            "other_members": [m for m in rows if m.section == 1],
+            "observers": [m for m in rows if m.section == 2],
         },
     )
 

@@ -1,6 +1,7 @@
 """Meetings as iCalendar events, and the private addresses of personal calendar feeds."""
 
 import datetime
+import hashlib
 import secrets
 from collections.abc import Iterable
 
@@ -101,11 +102,35 @@ def calendar_for(
     return calendar.to_ical()
 
 
+def feed_since(now: datetime.datetime) -> datetime.datetime:
+    """The feed's first instant: the same moment twelve months earlier (28 February for
+    29 February)."""
+    try:
+        return now.replace(year=now.year - 1)
+    except ValueError:
+        return now.replace(year=now.year - 1, day=28)
+
+
 def feed_meetings(person) -> QuerySet[Meeting]:
     """The meetings in the person's subscribed calendar: those they may see on the day the
     feed is read, so that a meeting they lose (a clearance that lapses, an ended
-    participation) leaves their calendar at its next refresh."""
-    return with_last_change(permissions.visible_meetings(person)).order_by("starts_at")
+    participation) leaves their calendar at its next refresh, from those that ended
+    twelve months ago onwards (older ones are the archive's, not a calendar's)."""
+    since = feed_since(timezone.now())
+    meetings = permissions.visible_meetings(person).filter(ends_at__gte=since)
+    return with_last_change(meetings).order_by("starts_at")
+
+
+def feed_version(person, meetings: QuerySet[Meeting]) -> tuple[str, datetime.datetime | None]:
+    """The feed's ETag and Last-Modified, in one query: the ETag changes when a meeting in
+    the feed changes (a new history record) and when one enters or leaves it; the time is
+    that of the latest change of a meeting in it (None when none has one)."""
+    rows = list(meetings.order_by("pk").values_list("pk", "changed_at"))
+    digest = hashlib.sha256(f"{person.pk}:{PRODUCT_ID}".encode())
+    for pk, changed_at in rows:
+        digest.update(f"|{pk}@{changed_at.isoformat() if changed_at else ''}".encode())
+    changes = [changed_at for _, changed_at in rows if changed_at]
+    return digest.hexdigest()[:32], max(changes, default=None)
 
 
 def feed_calendar(person, meetings: Iterable[Meeting], *, site_url: str = "") -> bytes:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from meetings.views import agenda, exports, meetings, papers
+from meetings.views import agenda, exports, meetings, papers, participants
 
 urlpatterns = [
     path("meetings/", meetings.meeting_list, name="meeting_list"),
@@ -79,6 +79,37 @@ urlpatterns = [
         name="meeting_calendar",
     ),
     path("meetings/<int:meeting_id>/agenda.pdf", exports.agenda_pdf, name="agenda_pdf"),
+    # -- the list of participants: internal (names the delegates) and public (members only)
+    path(
+        "meetings/<int:meeting_id>/participants/",
+        participants.participants_list,
+        name="participants_list",
+    ),
+    path(
+        "meetings/<int:meeting_id>/participants.csv",
+        participants.participants_list_csv,
+        name="participants_list_csv",
+    ),
+    path(
+        "meetings/<int:meeting_id>/participants.pdf",
+        participants.participants_list_pdf,
+        name="participants_list_pdf",
+    ),
+    path(
+        "meetings/<int:meeting_id>/participants/public/",
+        participants.participants_public,
+        name="participants_public",
+    ),
+    path(
+        "meetings/<int:meeting_id>/participants-public.csv",
+        participants.participants_public_csv,
+        name="participants_public_csv",
+    ),
+    path(
+        "meetings/<int:meeting_id>/participants-public.pdf",
+        participants.participants_public_pdf,
+        name="participants_public_pdf",
+    ),
     path("calendar/", exports.calendar_page, name="calendar"),
     path("calendar/<str:feed_token>.ics", exports.calendar_feed, name="calendar_feed"),
 ]

@@ -440,6 +440,12 @@ def outcome_visible_meetings(user) -> QuerySet[Meeting]:
     )
 
 
+def can_read_participants_list(user, meeting: Meeting) -> bool:
+    """The list of participants that names the delegates is for those who see who attends;
+    everyone who sees the meeting reads the public one, which names members only."""
+    return meeting_access(user, meeting).sees_attendance
+
+
 # --- Work plans -----------------------------------------------------------------------
 
 
@@ -454,9 +460,18 @@ def visible_work_plans(user) -> QuerySet[WorkPlan]:
     return plans.exclude(status=WorkPlan.Status.DRAFT) | plans.filter(group__in=chaired)
 
 
+def can_create_work_plan(user, group: WorkingGroup) -> bool:
+    """The secretariat and the group's co-chairs start a group's new plan, as a draft."""
+    return role_in_group(user, group) in (Role.SECRETARIAT, Role.CO_CHAIR)
+
+
 def can_change_work_plan(user, plan: WorkPlan) -> bool:
-    """The secretariat edits every plan: actions, statuses, revisions, imports."""
-    return is_secretariat(user)
+    """The secretariat edits every plan: actions, statuses, revisions, imports. The group's
+    co-chairs edit, and adopt, its plan while it is a draft; once adopted it is the
+    secretariat's to keep."""
+    if is_secretariat(user):
+        return True
+    return plan.status == WorkPlan.Status.DRAFT and role_in_group(user, plan.group) == Role.CO_CHAIR
 
 
 def get_work_plan_for_user(

@@ -53,6 +53,8 @@ POST_ONLY = {
     "speaker_remove",
     "agenda_publish",
     "action_update_post",
+    "action_renumber",
+    "action_discontinue",
     "work_plan_revision_adopt",
     "report_start",
     "report_submit",
@@ -65,6 +67,9 @@ POST_ONLY = {
 }
 # Pages a member opens only once the agenda is published (the agendas here are drafts).
 PUBLISHED_AGENDA_ONLY = {"agenda_pdf"}
+# Pages for those invited to the meeting or recorded at it (the list of participants that
+# names the delegates): 404 for the group's other members; the public list is for them all.
+ATTENDANCE_ONLY = {"participants_list", "participants_list_csv", "participants_list_pdf"}
 # Pages where the secretariat changes a group or a meeting (or, for an invitation, the
 # invited answer it; for a progress update, the members leading or funding the action post
 # it): 404 for everyone else, even the group's members.
@@ -99,8 +104,17 @@ SECRETARIAT_ONLY = {
     "nomination_close",
     "outcome_action",
     "action_update_post",
+    "action_create",
+    "action_edit",
+    "action_renumber",
+    "action_discontinue",
     "work_plan_import",
     "work_plan_revision_adopt",
+    # A plan's own forms: the secretariat's, and its co-chairs' while it is a draft.
+    "work_plan_create",
+    "work_plan_edit",
+    "work_plan_adopt",
+    "work_plan_supersede",
 }
 
 
@@ -241,7 +255,7 @@ def test_group_pages_of_another_group_and_of_a_clearance_group_answer_404(client
             continue
         send = client.post if name in POST_ONLY else client.get
         own = send(reverse(name, kwargs=kwargs_for(pattern, world["own"])))
-        hidden_from_member = SECRETARIAT_ONLY | PUBLISHED_AGENDA_ONLY
+        hidden_from_member = SECRETARIAT_ONLY | PUBLISHED_AGENDA_ONLY | ATTENDANCE_ONLY
         assert own.status_code == (404 if name in hidden_from_member else 200), name
         for hidden in ("other", "cleared"):
             url = reverse(name, kwargs=kwargs_for(pattern, world[hidden]))

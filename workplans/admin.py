@@ -12,10 +12,12 @@ class ObjectiveInline(SecretariatInline, admin.TabularInline):
 
 @admin.register(WorkPlan)
 class WorkPlanAdmin(SecretariatAdmin):
-    """Kept here (no page edits a plan's particulars or objectives), with history. A plan
-    stays with its group, and one with an adopted revision is never deleted: the
-    revision is the record of what was agreed."""
+    """Kept here, with history, for exceptions: the plan's own pages make, edit, adopt and
+    supersede plans. A plan stays with its group, and one with an adopted revision is
+    never deleted: the revision is the record of what was agreed."""
 
+    # The priorities a plan serves are set on its edit page only (workplans.services.plan_edit).
+    exclude = ["priorities"]
     list_display = ["title", "group", "period", "status"]
     list_filter = ["group", "status"]
     search_fields = ["title", "period"]

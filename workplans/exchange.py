@@ -43,8 +43,8 @@ YES, NO = "yes", "no"
 # A spreadsheet runs a cell that starts with one of these as a formula; the export puts an
 # apostrophe before it (which spreadsheets hide) and the import takes it off again.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-# A slug that would clash with the import page's own address.
-RESERVED_SLUGS = ("import",)
+# Addresses of the group's work-plan pages (import, new) that a plan cannot take.
+RESERVED_SLUGS = ("import", "new")
 
 TARGET_PERIOD_MAX = Action._meta.get_field("target_period").max_length
 NUMBER_MAX = 32767  # the largest PositiveSmallIntegerField

@@ -5,12 +5,14 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 
 from groups.forms import DateInput
+from groups.models import Member
 from meetings.models import Meeting
 from portal import dates
 from portal.forms import SingleLineCharField
 from portal.submissions import SubmittedOnce
-from workplans import exchange
-from workplans.models import Action, WorkPlan
+from portal.versions import VersionedForm
+from workplans import exchange, services
+from workplans.models import Action, Objective, RegionalPriority, WorkPlan
 
 CURRENT = "current"
 
@@ -182,3 +184,214 @@ class PlanImportConfirmForm(PlanImportForm):
 
     file = None
     payload = forms.CharField(widget=forms.HiddenInput)
+
+
+# --- Editing actions ------------------------------------------------------------------------
+
+
+class ActionForm(VersionedForm, forms.Form):
+    """An action's wording, status, target period, members, links and delivering meetings."""
+
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}))
+    status = forms.ChoiceField(choices=Action.Status.choices)
+    status_note = forms.CharField(
+        label="Status note",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Why the status is what it is; kept with the change on the action's timeline.",
+    )
+    target_period = SingleLineCharField(required=False, max_length=20)
+    initiative = forms.ChoiceField(
+        label="Type of initiative",
+        required=False,
+        choices=[("", "Not set")] + Action.Initiative.choices,
+    )
+    lead_members = forms.ModelMultipleChoiceField(
+        queryset=Member.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    funding_members = forms.ModelMultipleChoiceField(
+        queryset=Member.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    priorities = forms.ModelMultipleChoiceField(
+        label="Regional priorities",
+        queryset=RegionalPriority.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    objectives = forms.ModelMultipleChoiceField(
+        queryset=Objective.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    proposed_for_rso_work_plan = forms.BooleanField(
+        label="Proposed for the RSO work plan", required=False
+    )
+    in_bali_process_strategy = forms.BooleanField(
+        label="An item in the Bali Process Strategy", required=False
+    )
+    delivered_at = forms.ModelMultipleChoiceField(
+        label="Meetings that delivered it",
+        queryset=Meeting.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, plan: WorkPlan, **kwargs):
+        super().__init__(*args, **kwargs)
+        hint = f"A year or span of years beginning within the plan's period, {plan.period}."
+        self.fields["target_period"].help_text = hint
+        members = Member.objects.order_by("name")
+        self.fields["lead_members"].queryset = members
+        self.fields["funding_members"].queryset = members
+        self.fields["lead_members"].label_from_instance = _member_label
+        self.fields["funding_members"].label_from_instance = _member_label
+        priorities = self.fields["priorities"]
+        priorities.queryset = RegionalPriority.objects.filter(group=plan.group_id)
+        priorities.label_from_instance = lambda p: f"{p.numeral}. {p.text}"
+        objectives = self.fields["objectives"]
+        objectives.queryset = plan.objectives.order_by("number")
+        objectives.label_from_instance = lambda o: f"{o.number}. {o.text}"
+        # The group's own meetings and those of the Bali Process bodies, as for a revision.
+        meetings = self.fields["delivered_at"]
+        meetings.queryset = Meeting.objects.filter(
+            Q(group=plan.group_id) | Q(group__isnull=True)
+        ).order_by("-starts_at")
+        meetings.label_from_instance = _meeting_label
+
+
+def _member_label(member: Member) -> str:
+    return member.name
+
+
+def action_initial(action: Action) -> dict:
+    """What the edit form shows for an action as it stands."""
+    initial = {
+        name: getattr(action, name)
+        for name in ("description", "status", "status_note", "target_period", "initiative")
+    }
+    initial["proposed_for_rso_work_plan"] = action.proposed_for_rso_work_plan
+    initial["in_bali_process_strategy"] = action.in_bali_process_strategy
+    for name in ("lead_members", "funding_members", "priorities", "objectives", "delivered_at"):
+        initial[name] = list(getattr(action, name).values_list("pk", flat=True))
+    return initial
+
+
+class ActionAddForm(SubmittedOnce, ActionForm):
+    """A new action of a plan: the plan's next number unless another is given."""
+
+    number = forms.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=services.LARGEST_ACTION_NUMBER,
+        help_text="Leave empty for the plan's next number.",
+    )
+    field_order = ["number"]
+
+
+class ActionRenumberForm(VersionedForm, forms.Form):
+    """Another number for an action, free in its plan."""
+
+    number = forms.IntegerField(
+        label="New number", min_value=1, max_value=services.LARGEST_ACTION_NUMBER
+    )
+
+
+class ActionDiscontinueForm(VersionedForm, forms.Form):
+    """Why an action is discontinued."""
+
+    note = forms.CharField(
+        label="Why it is discontinued",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Kept as the status note and on the action's timeline.",
+    )
+
+
+# --- Editing plans ------------------------------------------------------------------------
+
+
+class ObjectivesField(forms.CharField):
+    """The high-level objectives, one a line, numbered in the order given."""
+
+    def to_python(self, value) -> list[str]:
+        text = super().to_python(value) or ""
+        # The field's own check of null characters reads the list, not the text.
+        if "\x00" in text:
+            raise ValidationError("Null characters are not allowed.", code="null_characters")
+        return [line.strip() for line in text.splitlines() if line.strip()]
+
+    def prepare_value(self, value):
+        return "\n".join(value) if isinstance(value, list | tuple) else value
+
+
+class PlanForm(VersionedForm, forms.Form):
+    """A plan's title, period, background, high-level objectives and regional priorities."""
+
+    title = SingleLineCharField(max_length=300, help_text="e.g. Forward Work Plan 2025-27")
+    period = SingleLineCharField(
+        max_length=20, help_text="e.g. 2025-27. A new plan's address is made from it."
+    )
+    background = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 5}))
+    objectives = ObjectivesField(
+        label="High-level objectives",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="One objective a line, in order: they are numbered 1, 2, 3…",
+    )
+    priorities = forms.ModelMultipleChoiceField(
+        label="Regional priorities it serves",
+        queryset=RegionalPriority.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    # The objectives as this person read them: kept when only someone else changed them.
+    objectives_read = ObjectivesField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, group, plan: WorkPlan | None = None, **kwargs):
+        if plan is not None and not args and "data" not in kwargs:
+            objectives = list(plan.objectives.order_by("number").values_list("text", flat=True))
+            kwargs["initial"] = {
+                "title": plan.title,
+                "period": plan.period,
+                "background": plan.background,
+                "objectives": objectives,
+                "objectives_read": objectives,
+                "priorities": list(plan.priorities.all()),
+            }
+        super().__init__(*args, edits=plan, **kwargs)
+        self.fields["priorities"].queryset = RegionalPriority.objects.filter(group=group)
+        if plan is None:
+            del self.fields["objectives_read"]
+
+
+class PlanCreateForm(SubmittedOnce, PlanForm):
+    """A new plan, a draft."""
+
+
+class PlanAdoptForm(SubmittedOnce, forms.Form):
+    """The meeting a draft is adopted at, and the day (the meeting's last unless told)."""
+
+    meeting = forms.ModelChoiceField(
+        queryset=Meeting.objects.none(), label="Adopted at (meeting)", empty_label=None
+    )
+    adopted_on = dates.DateField(
+        label="Adopted on",
+        required=False,
+        widget=DateInput,
+        help_text="Leave empty for the last day of the meeting.",
+    )
+
+    def __init__(self, *args, meetings, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["meeting"].queryset = meetings
+        self.fields["meeting"].label_from_instance = _meeting_label
+
+
+class PlanSupersedeForm(SubmittedOnce, forms.Form):
+    """The successor of an adopted plan: its title and period, and whether the open actions
+    go with it."""
+
+    title = SingleLineCharField(max_length=300, help_text="e.g. Forward Work Plan 2018-20")
+    period = SingleLineCharField(max_length=20, help_text="e.g. 2018-20")
+    carry_over = forms.BooleanField(
+        label="Carry the open actions over, with their numbers",
+        required=False,
+        help_text="Actions that are complete or discontinued stay with this plan.",
+    )

@@ -51,8 +51,14 @@ class WorkPlan(models.Model):
         related_name="+",
         help_text="The meeting that adopted the plan.",
     )
+    priorities = models.ManyToManyField(
+        RegionalPriority,
+        blank=True,
+        related_name="work_plans",
+        verbose_name="regional priorities it serves",
+    )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=[priorities])
 
     class Meta:
         ordering = ["group", "-period"]

@@ -3,6 +3,7 @@
 import calendar
 import datetime
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import (
@@ -19,6 +20,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.functions import Now
 
 from meetings.models import Meeting, Outcome
 from portal import permissions
@@ -128,14 +130,22 @@ def target_period_end(target_period: str) -> datetime.date | None:
     calendar year is taken instead so that no action is called overdue before its members
     may still deliver it. Anything else (blank, "ongoing", a month) has no end: None.
     """
-    if match := TARGET_YEAR.match(target_period):
-        return datetime.date(int(match[1]), 12, 31)
-    if match := TARGET_SPAN.match(target_period):
+    years = period_years(target_period)
+    return datetime.date(years[1], 12, 31) if years else None
+
+
+def period_years(period: str) -> tuple[int, int] | None:
+    """The first and last calendar year of a period as the secretariat writes it ("2016"
+    is (2016, 2016); "2016/17", "2015-17" and "2024-2026" span two or more years), or None
+    for anything else."""
+    if match := TARGET_YEAR.match(period):
+        return int(match[1]), int(match[1])
+    if match := TARGET_SPAN.match(period):
         first, second = int(match[1]), int(match[2])
         if len(match[2]) == 2:  # 2016/17, or 1999/00 across a century
             second += first // 100 * 100 + (100 if second < first % 100 else 0)
         if first <= second <= first + MAX_PERIOD_YEARS:
-            return datetime.date(second, 12, 31)
+            return first, second
     return None
 
 
@@ -148,29 +158,41 @@ def is_overdue(action: Action, today: datetime.date) -> bool:
     return end is not None and end < today
 
 
-def actions_across_plans(plans: QuerySet[WorkPlan], today: datetime.date) -> QuerySet[Action]:
-    """The actions of the given plans, with what the action list shows in a fixed number of
-    queries: plan and group, lead members, the latest update's date and whether it is stale."""
+def actions_across_plans(plans: QuerySet[WorkPlan]) -> QuerySet[Action]:
+    """The actions of the given plans in the action list's order (by group, latest plan
+    first, by number), with nothing else: finding and counting them stays cheap however
+    many there are, and ``action_rows`` adds what the list shows for one page."""
+    return Action.objects.filter(plan__in=plans).order_by(
+        "plan__group__short_name", "-plan__period", "plan__pk", "number"
+    )
+
+
+def action_rows(ids: Iterable[int], today: datetime.date) -> list[Action]:
+    """The actions with these ids, in the same order, with what the action list shows: plan
+    and group, lead members, the latest update's date, whether stale and whether overdue.
+
+    Two queries however many ids: meant for one page of the list, so that only the rows
+    shown pay for the latest update and the staleness test.
+    """
+    ids = list(ids)
     latest = (
         ProgressUpdate.objects.filter(action=OuterRef("pk"))
         .order_by("-reported_on")
         .values("reported_on")[:1]
     )
-    return (
-        Action.objects.filter(plan__in=plans)
+    found = (
+        Action.objects.filter(pk__in=ids)
         .select_related("plan__group")
         .prefetch_related("lead_members")
         .annotate(
             last_reported_on=Subquery(latest),
             is_stale=ExpressionWrapper(_stale(today), output_field=BooleanField()),
         )
-        .order_by("plan__group__short_name", "-plan__period", "plan__pk", "number")
+        if ids
+        else []
     )
-
-
-def action_rows(actions: QuerySet[Action], today: datetime.date) -> list[Action]:
-    """The actions as a list, each marked `overdue` or not."""
-    rows = list(actions)
+    by_id = {action.pk: action for action in found}
+    rows = [by_id[pk] for pk in ids if pk in by_id]
     for action in rows:
         action.overdue = is_overdue(action, today)
     return rows
@@ -301,3 +323,59 @@ def actions_of_plans(plans: list[WorkPlan]) -> list[Action]:
     for action in rows:
         action.plan = by_plan[action.plan_id]
     return rows
+
+
+# --- An action's timeline -------------------------------------------------------------------
+
+
+@dataclass
+class StatusChange:
+    """A dated change of an action's status: who, when, from what (None when the action was
+    added) to what, and the status note given with it."""
+
+    at: datetime.datetime
+    by: object
+    before: str | None
+    after: str
+    note: str
+
+
+def status_timeline(action: Action) -> list[StatusChange]:
+    """The action's status changes, oldest first, read from its history in one query: the
+    status it was added with, then every save that changed it."""
+    labels = dict(Action.Status.choices)
+    records = action.history.select_related("history_user").order_by("history_date", "history_id")
+    changes: list[StatusChange] = []
+    previous = None
+    for record in records:
+        if record.status != previous:
+            changes.append(
+                StatusChange(
+                    at=record.history_date,
+                    by=record.history_user,
+                    before=labels.get(previous, previous) if previous else None,
+                    after=labels.get(record.status, record.status),
+                    note=record.status_note,
+                )
+            )
+        previous = record.status
+    return changes
+
+
+# --- Plans --------------------------------------------------------------------------------
+
+
+def adoption_meetings(plan: WorkPlan) -> QuerySet[Meeting]:
+    """The meetings a draft may be adopted at: its group's, held (begun, whether or not the
+    status was moved to "held") and not cancelled, latest first."""
+    return (
+        Meeting.objects.filter(group=plan.group_id, starts_at__lte=Now())
+        .exclude(status=Meeting.Status.CANCELLED)
+        .order_by("-starts_at")
+    )
+
+
+def next_action_number(plan: WorkPlan) -> int:
+    """The number an action added to the plan gets unless told otherwise."""
+    last = plan.actions.order_by("-number").values_list("number", flat=True).first()
+    return (last or 0) + 1

@@ -6,11 +6,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.text import slugify
 
 from meetings.models import Meeting, Outcome
 from portal import dates, versions
 from workplans import selectors
-from workplans.models import Action, ProgressUpdate, Revision, WorkPlan
+from workplans.models import Action, Objective, ProgressUpdate, Revision, WorkPlan
 
 
 @transaction.atomic
@@ -76,6 +77,10 @@ def action_edit(action: Action, *, version: int | None, by, **fields) -> Action:
         raise TypeError(f"action_edit cannot change {', '.join(sorted(unknown))}.")
     locked = Action.objects.select_for_update().get(pk=action.pk)
     versions.check_version(locked, version, fields=fields, saving=fields)
+    target = fields.get("target_period")
+    # A target period stored before it was checked (an import) does not block other edits.
+    if target is not None and target.strip() != locked.target_period:
+        _check_target_period(locked.plan, target)
     linked = {name: fields.pop(name) for name in list(fields) if _is_link(name)}
     for name, value in fields.items():
         setattr(locked, name, value.strip() if isinstance(value, str) else value)
@@ -89,6 +94,104 @@ def action_edit(action: Action, *, version: int | None, by, **fields) -> Action:
 
 def _is_link(name: str) -> bool:
     return Action._meta.get_field(name).many_to_many
+
+
+# The largest number a PositiveSmallIntegerField holds on every database.
+LARGEST_ACTION_NUMBER = 32767
+
+
+@transaction.atomic
+def action_add(plan: WorkPlan, *, by, number: int | None = None, **fields) -> Action:
+    """Add an action to a plan, numbered `number` or else the plan's next number."""
+    unknown = set(fields) - set(ACTION_FIELDS)
+    if unknown:
+        raise TypeError(f"action_add cannot set {', '.join(sorted(unknown))}.")
+    # Numbering waits on the plan's row, so that two actions added at once get two numbers.
+    plan = WorkPlan.objects.select_for_update().get(pk=plan.pk)
+    if number is None:
+        number = selectors.next_action_number(plan)
+    _check_number_free(plan, number)
+    _check_target_period(plan, fields.get("target_period", ""))
+    linked = {name: fields.pop(name) for name in list(fields) if _is_link(name)}
+    action = Action(plan=plan, number=number)
+    for name, value in fields.items():
+        setattr(action, name, value.strip() if isinstance(value, str) else value)
+    action._history_user = by
+    action.full_clean()
+    action.save()
+    for name, values in linked.items():
+        getattr(action, name).set(values)
+    return action
+
+
+@transaction.atomic
+def action_renumber(action: Action, *, number: int, version: int | None, by) -> Action:
+    """Give an action another number of its plan; a number another action has is refused."""
+    WorkPlan.objects.select_for_update().filter(pk=action.plan_id).exists()
+    locked = Action.objects.select_for_update().get(pk=action.pk)
+    versions.check_version(locked, version, fields=["number"], saving={"number": number})
+    if number == locked.number:
+        return locked
+    _check_number_free(locked.plan, number)
+    locked.number = number
+    locked._history_user = by
+    locked.full_clean()
+    locked.save()
+    return locked
+
+
+def action_discontinue(action: Action, *, note: str, version: int | None, by) -> Action:
+    """Mark an action discontinued, with the reason: the note stays on its timeline."""
+    if not note.strip():
+        raise ValidationError(
+            {"note": "Say why the action is discontinued: the note stays on its timeline."}
+        )
+    return action_edit(
+        action, version=version, by=by, status=Action.Status.DISCONTINUED, status_note=note
+    )
+
+
+def _check_number_free(plan: WorkPlan, number: int) -> None:
+    if not 1 <= number <= LARGEST_ACTION_NUMBER:
+        raise ValidationError(
+            {"number": f"An action's number is between 1 and {LARGEST_ACTION_NUMBER}."}
+        )
+    taken = plan.actions.filter(number=number).first()
+    if taken is not None:
+        raise ValidationError(
+            {
+                "number": f"Action {number} of this plan already exists "
+                f"(“{taken.description[:60]}”): choose another number, or renumber that "
+                "action first."
+            }
+        )
+
+
+def _check_target_period(plan: WorkPlan, target_period: str) -> None:
+    """Refuse a target period that does not begin within the plan's period, saying both in
+    the plan's words. It may end after the plan (2017/18 in a plan for 2015-17): an action
+    still open then is carried into the plan's successor."""
+    target_period = target_period.strip()
+    planned = selectors.period_years(plan.period)
+    if not target_period or planned is None:
+        return  # no target, or a plan period the portal cannot read: nothing to hold it to
+    target = selectors.period_years(target_period)
+    if target is None:
+        raise ValidationError(
+            {
+                "target_period": "Write the target period as a year or a span of years "
+                f"beginning within the plan's period {plan.period}, e.g. {plan.period} or "
+                f"{planned[0]}."
+            }
+        )
+    if not planned[0] <= target[0] <= planned[1]:
+        when = "before it begins" if target[0] < planned[0] else "after it ends"
+        raise ValidationError(
+            {
+                "target_period": f"The plan's period is {plan.period}: a target period of "
+                f"{target_period} begins {when}."
+            }
+        )
 
 
 def update_post(
@@ -177,3 +280,254 @@ def update_from_outcome(
         reported_on=reported_on or meeting.ends_at.astimezone(meeting.zone).date(),
         from_outcome=outcome,
     )
+
+
+# --- Plans ------------------------------------------------------------------------------
+
+# What a plan's editor may change. The group and the address stay (links to the plan keep
+# working when its period is corrected); the status moves only by adoption and succession.
+PLAN_FIELDS = ("title", "period", "background", "priorities")
+OBJECTIVES_LABEL = "High-level objectives"
+
+
+@transaction.atomic
+def plan_create(
+    group,
+    *,
+    title: str,
+    period: str,
+    by,
+    background: str = "",
+    objectives: list[str] = (),
+    priorities=(),
+) -> WorkPlan:
+    """Start a group's new plan as a draft; its address is made from its period."""
+    # Plans of one group wait for each other, so that two made at once cannot share an address.
+    type(group).objects.select_for_update().filter(pk=group.pk).exists()
+    slug = _plan_slug(group, period)
+    _check_priorities(group, priorities)
+    plan = WorkPlan(
+        group=group,
+        title=title.strip(),
+        period=period.strip(),
+        slug=slug,
+        background=background.strip(),
+        status=WorkPlan.Status.DRAFT,
+    )
+    plan._history_user = by
+    plan.full_clean()
+    plan.save()
+    plan.priorities.set(priorities)
+    _objectives_set(plan, list(objectives), by=by)
+    return plan
+
+
+@transaction.atomic
+def plan_edit(
+    plan: WorkPlan,
+    *,
+    version: int | None,
+    by,
+    title: str,
+    period: str,
+    background: str,
+    objectives: list[str],
+    priorities,
+    objectives_read: list[str] | None = None,
+) -> WorkPlan:
+    """Change a plan's title, period, background, objectives and priorities; refused when
+    someone saved it after `version` (and the objectives after `objectives_read`) was read."""
+    locked = WorkPlan.objects.select_for_update().select_related("group").get(pk=plan.pk)
+    fields = {"title": title, "period": period, "background": background}
+    versions.check_version(
+        locked, version, fields=PLAN_FIELDS, saving={**fields, "priorities": priorities}
+    )
+    _check_priorities(locked.group, priorities)
+    current = list(locked.objectives.order_by("number").values_list("text", flat=True))
+    objectives = [text.strip() for text in objectives]
+    if objectives_read is not None and objectives_read != current:
+        if objectives == objectives_read:
+            objectives = current  # theirs changed them, this person did not: keep theirs
+        elif objectives != current:
+            raise _objectives_conflict(locked, objectives_read, current)
+    for name, value in fields.items():
+        setattr(locked, name, value.strip())
+    locked._history_user = by
+    locked.full_clean()
+    # The objectives first: the plan's own record, saved last, is then the newest, and a
+    # form read at it sees both.
+    _objectives_set(locked, objectives, by=by)
+    locked.save()
+    locked.priorities.set(priorities)
+    return locked
+
+
+@transaction.atomic
+def plan_adopt(
+    plan: WorkPlan, *, meeting: Meeting, by, adopted_on: datetime.date | None = None
+) -> Revision:
+    """Adopt a draft at a meeting of its group that was held: the plan as it stands is
+    frozen as its revision 1, adopted on the meeting's last day unless told otherwise."""
+    locked = WorkPlan.objects.select_for_update().get(pk=plan.pk)
+    if locked.status != WorkPlan.Status.DRAFT:
+        raise ValidationError(
+            f"This plan is {locked.get_status_display().lower()}: only a draft is adopted. "
+            "An adopted plan takes a new revision instead."
+        )
+    if not selectors.adoption_meetings(locked).filter(pk=meeting.pk).exists():
+        raise ValidationError(
+            {"meeting": "Choose a meeting of the group that has been held (not cancelled)."}
+        )
+    first_day = meeting.starts_at.astimezone(meeting.zone).date()
+    adopted_on = adopted_on or meeting.ends_at.astimezone(meeting.zone).date()
+    if not dates.in_range(adopted_on):
+        raise ValidationError({"adopted_on": dates.DATE_RANGE_MESSAGE})
+    if adopted_on < first_day or adopted_on > timezone.localdate():
+        raise ValidationError(
+            {
+                "adopted_on": f"The meeting began on {first_day:%-d %B %Y}: the plan is "
+                "adopted on that day or later, and not after today."
+            }
+        )
+    locked.status = WorkPlan.Status.ADOPTED
+    locked.adopted_at = meeting
+    locked._history_user = by
+    locked.save()
+    return revision_adopt(
+        locked,
+        label=f"Adopted at {meeting.title}",
+        adopted_on=adopted_on,
+        adopted_at=meeting,
+        adopted_by=by,
+    )
+
+
+@transaction.atomic
+def plan_supersede(
+    plan: WorkPlan, *, title: str, period: str, by, carry_over: bool = False
+) -> WorkPlan:
+    """Replace an adopted plan with its successor for the next period, a draft that starts
+    with its background, objectives and priorities; on request its open actions too, with
+    their numbers. The adopted plan is superseded at once and stays readable."""
+    locked = WorkPlan.objects.select_for_update().select_related("group").get(pk=plan.pk)
+    if locked.status != WorkPlan.Status.ADOPTED:
+        raise ValidationError(
+            f"This plan is {locked.get_status_display().lower()}: only an adopted plan is "
+            "superseded."
+        )
+    successor = plan_create(
+        locked.group,
+        title=title,
+        period=period,
+        by=by,
+        background=locked.background,
+        objectives=list(locked.objectives.order_by("number").values_list("text", flat=True)),
+        priorities=list(locked.priorities.all()),
+    )
+    if carry_over:
+        _actions_carry_over(locked, successor, by=by)
+    locked.status = WorkPlan.Status.SUPERSEDED
+    locked._history_user = by
+    locked.save()
+    return successor
+
+
+def _plan_slug(group, period: str) -> str:
+    # The exchange module imports this one; its list of addresses the pages use is read here.
+    from workplans.exchange import RESERVED_SLUGS
+
+    slug = slugify(period)[: WorkPlan._meta.get_field("slug").max_length]
+    if not slug:
+        raise ValidationError({"period": "Give the period in digits, e.g. 2025-27."})
+    if slug in RESERVED_SLUGS:
+        raise ValidationError({"period": f"'{period}' is not a period, e.g. 2025-27."})
+    taken = WorkPlan.objects.filter(group=group, slug=slug).first()
+    if taken:
+        raise ValidationError(
+            {"period": f"{group.short_name} already has a plan for {taken.period}: {taken.title}."}
+        )
+    return slug
+
+
+def _check_priorities(group, priorities) -> None:
+    if any(p.group_id != group.pk for p in priorities):
+        raise ValidationError(
+            {"priorities": f"Choose among the regional priorities of {group.short_name}."}
+        )
+
+
+def _objectives_set(plan: WorkPlan, texts: list[str], *, by) -> None:
+    """Make the plan's objectives these texts, numbered in order; an objective that actions
+    are linked to is not removed."""
+    texts = [text.strip() for text in texts if text.strip()]
+    existing = list(plan.objectives.order_by("number"))
+    removed = existing[len(texts) :]
+    for objective in removed:
+        numbers = list(objective.actions.order_by("number").values_list("number", flat=True))
+        if numbers:
+            raise ValidationError(
+                {
+                    "objectives": f"Objective {objective.number} is linked to action "
+                    f"{', '.join(map(str, numbers))}: keep it, or unlink it from the action first."
+                }
+            )
+    for objective in removed:
+        objective._history_user = by
+        objective.delete()
+    for number, text in enumerate(texts, start=1):
+        if number <= len(existing):
+            objective = existing[number - 1]
+            if objective.text == text:
+                continue
+            objective.text = text
+        else:
+            objective = Objective(plan=plan, number=number, text=text)
+        objective._history_user = by
+        objective.full_clean()
+        objective.save()
+
+
+def _objectives_conflict(plan, read: list[str], current: list[str]):
+    """The refusal of objectives someone else changed since they were read."""
+    since = Objective.history.filter(plan_id=plan.pk).select_related("history_user")
+    latest = since.order_by("-history_id").first()
+    editor = str(latest.history_user) if latest and latest.history_user else "Someone"
+    changes = [(OBJECTIVES_LABEL, "; ".join(read) or "(empty)", "; ".join(current) or "(empty)")]
+    return versions.EditConflict(
+        [
+            f"{editor} changed the high-level objectives after you opened this page:",
+            f"{OBJECTIVES_LABEL}: “{changes[0][1]}” → “{changes[0][2]}”",
+            "Nothing of yours has been saved yet. Check the objectives below, then save again.",
+        ],
+        version=versions.version_of(plan),
+        changes=changes,
+        editors=[editor],
+        changed_at=latest.history_date if latest else None,
+        theirs={"objectives_read": "\n".join(current)},
+    )
+
+
+def _actions_carry_over(old: WorkPlan, new: WorkPlan, *, by) -> None:
+    """Copy the old plan's open actions into the new one, with their numbers, wording,
+    status, members and priorities; linked to the new plan's objectives of the same number."""
+    objectives = {o.number: o for o in new.objectives.all()}
+    for action in selectors.actions_for_plan(old).exclude(status__in=selectors.CLOSED):
+        copy = Action(
+            plan=new,
+            number=action.number,
+            description=action.description,
+            status=action.status,
+            status_note=action.status_note,
+            target_period=action.target_period,
+            initiative=action.initiative,
+            in_bali_process_strategy=action.in_bali_process_strategy,
+            proposed_for_rso_work_plan=action.proposed_for_rso_work_plan,
+        )
+        copy._history_user = by
+        copy.save()
+        copy.lead_members.set(action.lead_members.all())
+        copy.funding_members.set(action.funding_members.all())
+        copy.priorities.set(action.priorities.all())
+        copy.objectives.set(
+            [objectives[o.number] for o in action.objectives.all() if o.number in objectives]
+        )

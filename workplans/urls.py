@@ -3,11 +3,16 @@ from django.urls import path  # noqa: F401
 from workplans.views import actions, exchange, plans
 
 urlpatterns = [
-    # Before the plan pages, which would read "import" as a plan's address.
+    # Before the plan pages, which would read "import" and "new" as a plan's address.
     path(
         "groups/<slug:group_slug>/work-plans/import/",
         exchange.plan_import,
         name="work_plan_import",
+    ),
+    path(
+        "groups/<slug:group_slug>/work-plans/new/",
+        plans.plan_create,
+        name="work_plan_create",
     ),
     # -- plans, revisions and comparisons
     path("groups/<slug:group_slug>/work-plans/", plans.plan_list, name="work_plan_list"),
@@ -15,6 +20,21 @@ urlpatterns = [
         "groups/<slug:group_slug>/work-plans/<slug:plan_slug>/",
         plans.plan_detail,
         name="work_plan_detail",
+    ),
+    path(
+        "groups/<slug:group_slug>/work-plans/<slug:plan_slug>/edit/",
+        plans.plan_edit,
+        name="work_plan_edit",
+    ),
+    path(
+        "groups/<slug:group_slug>/work-plans/<slug:plan_slug>/adopt/",
+        plans.plan_adopt,
+        name="work_plan_adopt",
+    ),
+    path(
+        "groups/<slug:group_slug>/work-plans/<slug:plan_slug>/supersede/",
+        plans.plan_supersede,
+        name="work_plan_supersede",
     ),
     path(
         "groups/<slug:group_slug>/work-plans/<slug:plan_slug>/revisions/",
@@ -42,6 +62,26 @@ urlpatterns = [
         "groups/<slug:group_slug>/work-plans/<slug:plan_slug>/actions/<int:number>/updates/",
         actions.action_update_post,
         name="action_update_post",
+    ),
+    path(
+        "groups/<slug:group_slug>/work-plans/<slug:plan_slug>/actions/new/",
+        actions.action_create,
+        name="action_create",
+    ),
+    path(
+        "groups/<slug:group_slug>/work-plans/<slug:plan_slug>/actions/<int:number>/edit/",
+        actions.action_edit,
+        name="action_edit",
+    ),
+    path(
+        "groups/<slug:group_slug>/work-plans/<slug:plan_slug>/actions/<int:number>/renumber/",
+        actions.action_renumber,
+        name="action_renumber",
+    ),
+    path(
+        "groups/<slug:group_slug>/work-plans/<slug:plan_slug>/actions/<int:number>/discontinue/",
+        actions.action_discontinue,
+        name="action_discontinue",
     ),
     path(
         "meetings/<int:meeting_id>/outcomes/<int:outcome_id>/action/",

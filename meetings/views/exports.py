@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.http import content_disposition_header
 from django.utils.text import slugify
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import condition, require_http_methods, require_safe
 
 from meetings import calendar, pdf
 from meetings.models import Meeting
@@ -46,17 +46,46 @@ def meeting_calendar(request, meeting_id):
     return response
 
 
+def _feed(request, feed_token):
+    """The feed's person, meetings and version, worked out once for the request (the
+    conditional answer asks for the version twice); None for no such feed."""
+    if not hasattr(request, "_calendar_feed"):
+        person = calendar.feed_person(feed_token) if FEED_TOKEN.fullmatch(feed_token) else None
+        found = None
+        if person is not None:
+            # A meeting saved with a date no calendar can hold would stop the whole feed.
+            meetings = dates.showable(calendar.feed_meetings(person), "starts_at", "ends_at")
+            found = (person, meetings, *calendar.feed_version(person, meetings))
+        request._calendar_feed = found
+    return request._calendar_feed
+
+
+def _feed_etag(request, feed_token):
+    found = _feed(request, feed_token)
+    return found[2] if found else None
+
+
+def _feed_last_modified(request, feed_token):
+    found = _feed(request, feed_token)
+    return found[3] if found else None
+
+
 @require_safe
+@condition(etag_func=_feed_etag, last_modified_func=_feed_last_modified)
 def calendar_feed(request, feed_token):
-    """A person's meetings for their calendar application: no sign-in, the token is the key."""
-    person = calendar.feed_person(feed_token) if FEED_TOKEN.fullmatch(feed_token) else None
-    if person is None:
+    """A person's meetings for their calendar application: no sign-in, the token is the key.
+
+    A calendar application that asks again with the feed's ETag or date is answered 304
+    Not Modified until a meeting in the feed changes or one enters or leaves it.
+    """
+    found = _feed(request, feed_token)
+    if found is None:
         raise Http404("No such calendar")
-    # A meeting saved with a date no calendar can hold would stop the whole feed.
-    meetings = dates.showable(calendar.feed_meetings(person), "starts_at", "ends_at")
+    person, meetings, _, _ = found
     body = calendar.feed_calendar(person, meetings, site_url=_site_url(request))
     response = HttpResponse(body, content_type=CALENDAR_TYPE)
-    patch_cache_control(response, private=True, no_store=True)
+    # Kept by the person's calendar application only, and asked again with the ETag.
+    patch_cache_control(response, private=True, no_cache=True)
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from meetings import forms, selectors, services
 from meetings.filters import MeetingFilter
 from meetings.models import Meeting
-from portal import dates, permissions
+from portal import dates, paging, permissions
 from portal.forms import add_service_errors
 from portal.submissions import answered_once
 
@@ -23,10 +23,14 @@ def meeting_list(request):
     meetings = (
         dates.showable(visible, "starts_at", "ends_at")
         .select_related("group")
-        .order_by("-starts_at")
+        # The id settles meetings that start together, so that none moves between pages.
+        .order_by("-starts_at", "-pk")
     )
+    # The page number is the pager's, not a filter: with only it, the list is unfiltered.
+    query = request.GET.copy()
+    query.pop("page", None)
     finder = MeetingFilter(
-        request.GET or None, queryset=meetings, groups=permissions.visible_groups(request.user)
+        query or None, queryset=meetings, groups=permissions.visible_groups(request.user)
     )
     can_plan = permissions.can_plan_meetings(request.user)
     if can_plan:
@@ -36,14 +40,11 @@ def meeting_list(request):
                 f"{meeting.title} has a date outside {dates.EARLIEST_YEAR}-{dates.LATEST_YEAR} "
                 f"and is not listed: correct it at {reverse('meeting_edit', args=[meeting.pk])}.",
             )
+    listing = paging.page_of(request, finder.qs if finder.is_bound else meetings)
     return render(
         request,
         "meetings/meeting_list.html",
-        {
-            "filter": finder,
-            "meetings": finder.qs if finder.is_bound else meetings,
-            "can_plan": can_plan,
-        },
+        {"filter": finder, "listing": listing, "meetings": listing.rows, "can_plan": can_plan},
     )
 
 

@@ -131,7 +131,12 @@ def test_a_meeting_saved_before_dates_were_bounded_is_left_out_and_can_be_correc
         ends_at=start,
         time_zone="Pacific/Honolulu",
     )
-    listed = MeetingFactory(group=group, kind=Meeting.Kind.WORKING_GROUP, body="")
+    listed = MeetingFactory(
+        group=group,
+        kind=Meeting.Kind.WORKING_GROUP,
+        body="",
+        starts_at=timezone.now() - datetime.timedelta(days=30),  # in the calendar feed's reach
+    )
     response = client.get(reverse("meeting_list"))
     assert response.status_code == 200
     assert list(response.context["meetings"]) == [listed]

@@ -10,12 +10,21 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from portal import permissions
+from portal import paging, permissions
 from portal.forms import add_service_errors
 from portal.submissions import answered_once
 from workplans import selectors, services
 from workplans.filters import ActionFilter
-from workplans.forms import NewActionForm, ProgressFromOutcomeForm, UpdateForm
+from workplans.forms import (
+    ActionAddForm,
+    ActionDiscontinueForm,
+    ActionForm,
+    ActionRenumberForm,
+    NewActionForm,
+    ProgressFromOutcomeForm,
+    UpdateForm,
+    action_initial,
+)
 from workplans.models import Action
 
 
@@ -23,16 +32,25 @@ from workplans.models import Action
 def action_list(request):
     today = timezone.localdate()
     plans = permissions.visible_work_plans(request.user)
-    actions = selectors.actions_across_plans(plans, today)
+    actions = selectors.actions_across_plans(plans)
+    # The page number is the pager's, not a filter: with only it, the list is unfiltered.
+    query = request.GET.copy()
+    query.pop("page", None)
     finder = ActionFilter(
-        request.GET or None,
+        query or None,
         queryset=actions,
         plans=plans,
         groups=permissions.visible_groups(request.user),
         today=today,
     )
-    rows = selectors.action_rows(finder.qs if finder.is_bound else actions, today)
-    context = {"filter": finder, "actions": rows, "stale_months": selectors.STALE_AFTER_MONTHS}
+    found = finder.qs if finder.is_bound else actions
+    listing = paging.page_of(request, found.values_list("pk", flat=True))
+    context = {
+        "filter": finder,
+        "listing": listing,
+        "actions": selectors.action_rows(listing.rows, today),
+        "stale_months": selectors.STALE_AFTER_MONTHS,
+    }
     return render(request, "workplans/action_list.html", context)
 
 
@@ -76,6 +94,8 @@ def _render_action(request, action: Action, form: UpdateForm | None):
         "plan": action.plan,
         "form": form,
         "stale_months": selectors.STALE_AFTER_MONTHS,
+        "timeline": selectors.status_timeline(action),
+        "can_change": permissions.can_change_work_plan(request.user, action.plan),
     }
     return render(request, "workplans/action_detail.html", context)
 
@@ -146,3 +166,112 @@ def _record_progress(outcome, data, by) -> tuple[Action, str]:
         outcome, action, text=data["text"], reported_on=data["reported_on"], by=by
     )
     return action, f"Outcome {outcome.number} is recorded as progress on action {action.number}."
+
+
+# --- Editing actions ------------------------------------------------------------------------
+
+
+def _action_to_change(request, group_slug, plan_slug, number) -> Action:
+    """The action, or 404 when it is hidden or its plan is not this person's to change."""
+    action = permissions.get_action_for_user(request.user, group_slug, plan_slug, number)
+    if not permissions.can_change_work_plan(request.user, action.plan):
+        raise Http404("No such page")
+    return action
+
+
+def _posted(request):
+    return request.POST if request.method == "POST" else None
+
+
+@login_required
+@answered_once
+def action_create(request, group_slug, plan_slug):
+    plan = permissions.get_work_plan_for_user(request.user, group_slug, plan_slug, to_change=True)
+    form = ActionAddForm(_posted(request), plan=plan)
+    next_number = selectors.next_action_number(plan)
+    form.fields["number"].help_text = f"Leave empty for the plan's next number, {next_number}."
+    if form.is_bound and form.is_valid():
+        try:
+            action = services.action_add(plan, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            action.plan = plan
+            messages.success(request, f"Action {action.number} is added to the plan.")
+            return redirect(_action_url(action))
+    context = {"plan": plan, "form": form}
+    return render(request, "workplans/action_form.html", context)
+
+
+@login_required
+def action_edit(request, group_slug, plan_slug, number):
+    action = _action_to_change(request, group_slug, plan_slug, number)
+    form = ActionForm(
+        _posted(request), plan=action.plan, edits=action, initial=action_initial(action)
+    )
+    if form.is_bound and form.is_valid():
+        try:
+            services.action_edit(action, version=form.version, by=request.user, **form.values)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Action {action.number} is saved.")
+            return redirect(_action_url(action))
+    return _render_edit(request, action, form=form)
+
+
+@login_required
+@require_POST
+def action_renumber(request, group_slug, plan_slug, number):
+    action = _action_to_change(request, group_slug, plan_slug, number)
+    form = ActionRenumberForm(request.POST, edits=action, prefix="renumber")
+    if form.is_valid():
+        try:
+            renumbered = services.action_renumber(
+                action, number=form.cleaned_data["number"], version=form.version, by=request.user
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            renumbered.plan = action.plan
+            messages.success(request, f"Action {action.number} is now action {renumbered.number}.")
+            return redirect(_action_url(renumbered))
+    return _render_edit(request, action, renumber=form)
+
+
+@login_required
+@require_POST
+def action_discontinue(request, group_slug, plan_slug, number):
+    action = _action_to_change(request, group_slug, plan_slug, number)
+    form = ActionDiscontinueForm(request.POST, edits=action, prefix="discontinue")
+    if form.is_valid():
+        try:
+            services.action_discontinue(
+                action, note=form.cleaned_data["note"], version=form.version, by=request.user
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Action {action.number} is discontinued.")
+            return redirect(_action_url(action))
+    return _render_edit(request, action, discontinue=form)
+
+
+def _render_edit(request, action: Action, *, form=None, renumber=None, discontinue=None):
+    """The edit page: the action's form, and the forms to renumber and discontinue it."""
+    if form is None:
+        form = ActionForm(plan=action.plan, edits=action, initial=action_initial(action))
+    if renumber is None:
+        renumber = ActionRenumberForm(
+            edits=action, prefix="renumber", initial={"number": action.number}
+        )
+    if discontinue is None:
+        discontinue = ActionDiscontinueForm(edits=action, prefix="discontinue")
+    context = {
+        "plan": action.plan,
+        "action": action,
+        "form": form,
+        "renumber": renumber,
+        "discontinue": discontinue,
+    }
+    return render(request, "workplans/action_form.html", context)

@@ -14,7 +14,15 @@ from portal import permissions
 from portal.forms import add_service_errors
 from portal.submissions import answered_once
 from workplans import chart, revisions, selectors, services
-from workplans.forms import CURRENT, CompareForm, RevisionForm
+from workplans.forms import (
+    CURRENT,
+    CompareForm,
+    PlanAdoptForm,
+    PlanCreateForm,
+    PlanForm,
+    PlanSupersedeForm,
+    RevisionForm,
+)
 from workplans.models import Revision, WorkPlan
 
 
@@ -36,6 +44,7 @@ def plan_list(request, group_slug):
         "group": group,
         "plans": plans,
         "can_import": permissions.can_change_group(request.user, group),
+        "can_create": permissions.can_create_work_plan(request.user, group),
     }
     return render(request, "workplans/plan_list.html", context)
 
@@ -138,3 +147,128 @@ def _default_pair(numbers: list[int]) -> dict:
 
 def _revision_url(plan: WorkPlan, number: int) -> str:
     return reverse("work_plan_revision", args=[plan.group.slug, plan.slug, number])
+
+
+# --- Editing plans: new, edit, adopt, supersede -----------------------------------------------
+
+
+@login_required
+@answered_once
+def plan_create(request, group_slug):
+    group = permissions.get_group_for_user(request.user, group_slug)
+    if not permissions.can_create_work_plan(request.user, group):
+        raise Http404("No such page")
+    form = PlanCreateForm(_posted(request), group=group)
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan = services.plan_create(group, by=request.user, **form.values)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"{plan.title} is started as a draft.")
+            return redirect(_plan_url(plan))
+    context = {
+        "group": group,
+        "form": form,
+        "heading": f"A new work plan of {group.short_name}",
+        "intro": "The plan starts as a draft, seen by the secretariat and the co-chairs "
+        "until it is adopted at a meeting.",
+        "submit_label": "Start the draft",
+    }
+    return render(request, "workplans/plan_form.html", context)
+
+
+@login_required
+def plan_edit(request, group_slug, plan_slug):
+    plan = permissions.get_work_plan_for_user(request.user, group_slug, plan_slug, to_change=True)
+    if request.method == "POST":
+        form = PlanForm(request.POST, group=plan.group, plan=plan)
+        if form.is_valid():
+            try:
+                services.plan_edit(plan, version=form.version, by=request.user, **form.values)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, "The plan is saved.")
+                return redirect(_plan_url(plan))
+    else:
+        form = PlanForm(group=plan.group, plan=plan)
+    context = {
+        "plan": plan,
+        "group": plan.group,
+        "form": form,
+        "heading": f"Edit {plan.title}",
+        "intro": "The plan's address stays as it is when its period is corrected.",
+        "submit_label": "Save the plan",
+    }
+    return render(request, "workplans/plan_form.html", context)
+
+
+@login_required
+@answered_once
+def plan_adopt(request, group_slug, plan_slug):
+    plan = permissions.get_work_plan_for_user(request.user, group_slug, plan_slug, to_change=True)
+    form = None
+    meetings = selectors.adoption_meetings(plan)
+    if plan.status == WorkPlan.Status.DRAFT:
+        form = PlanAdoptForm(_posted(request), meetings=meetings)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.plan_adopt(plan, by=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(
+                    request, "The plan is adopted: it is kept as it stands as revision 1."
+                )
+                return redirect(_plan_url(plan))
+    context = {
+        "plan": plan,
+        "group": plan.group,
+        "form": form,
+        "heading": f"Adopt {plan.title}",
+        "no_meetings": form is not None and not meetings.exists(),
+        "intro": "The plan as it stands — its objectives and every action — is kept as "
+        "revision 1, and every participant of the group can read it.",
+        "closed": "Only a draft is adopted. An adopted plan takes a new revision from its page.",
+        "submit_label": "Adopt the plan",
+    }
+    return render(request, "workplans/plan_form.html", context)
+
+
+@login_required
+@answered_once
+def plan_supersede(request, group_slug, plan_slug):
+    plan = permissions.get_work_plan_for_user(request.user, group_slug, plan_slug, to_change=True)
+    form = None
+    if plan.status == WorkPlan.Status.ADOPTED:
+        form = PlanSupersedeForm(_posted(request))
+        if request.method == "POST" and form.is_valid():
+            try:
+                successor = services.plan_supersede(plan, by=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(
+                    request, f"{successor.title} is started as a draft; {plan.title} is superseded."
+                )
+                return redirect(_plan_url(successor))
+    context = {
+        "plan": plan,
+        "group": plan.group,
+        "form": form,
+        "heading": f"Supersede {plan.title}",
+        "intro": "Its successor starts as a draft with the same background, objectives and "
+        "priorities. This plan is marked superseded at once and stays readable.",
+        "closed": "Only an adopted plan is superseded by a successor.",
+        "submit_label": "Start the successor",
+    }
+    return render(request, "workplans/plan_form.html", context)
+
+
+def _posted(request):
+    return request.POST if request.method == "POST" else None
+
+
+def _plan_url(plan: WorkPlan) -> str:
+    return reverse("work_plan_detail", args=[plan.group.slug, plan.slug])

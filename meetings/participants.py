@@ -1,0 +1,145 @@
+"""The list of participants of a meeting, as intergovernmental meetings publish it.
+
+Built from recorded attendance: by member (states, then international organisations,
+then observers, alphabetical within each), each member with its delegates. The internal
+version names the delegates, with their job titles; the public version names members
+only and gives the counts. Neither carries a statement or a speaker, so a meeting under
+the Chatham House Rule has nothing attributed to a name in either.
+"""
+
+import csv
+import io
+from dataclasses import dataclass
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+from weasyprint import HTML
+from weasyprint.urls import path2url
+
+from groups.models import Member
+from meetings import selectors
+from meetings.models import Attendance, Meeting
+from meetings.pdf import StaticFilesOnly
+
+PDF_TEMPLATE = "meetings/pdf/participants.html"
+STATES, ORGANISATIONS, OBSERVERS = "States", "International organisations", "Observers"
+SECTION_ORDER = (STATES, ORGANISATIONS, OBSERVERS)
+# A spreadsheet runs a cell that starts with one of these as a formula (as the work-plan
+# export says); the list puts an apostrophe before it, which spreadsheets hide.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class Delegate:
+    name: str
+    title: str
+
+
+@dataclass(frozen=True)
+class ListedMember:
+    name: str
+    # Empty in the public version; empty too when the member's delegates were not named.
+    delegates: list[Delegate]
+
+
+@dataclass(frozen=True)
+class Section:
+    title: str
+    members: list[ListedMember]
+
+
+@dataclass(frozen=True)
+class ParticipantsList:
+    """The list as plain values, so that templates and files never query."""
+
+    meeting: Meeting
+    named: bool
+    sections: list[Section]
+    counts: selectors.Counts
+    observers: int
+
+    @property
+    def members(self) -> int:
+        """Member states and international organisations that took part (observers apart)."""
+        return (self.counts.member_countries or 0) + (self.counts.organisations or 0)
+
+
+def _section_of(member: Member, rows: list[Attendance]) -> str:
+    # A member counts among the members when anyone attended for it as such, as the
+    # meeting page counts it; it is an observer when everyone who came was marked one.
+    if all(row.as_observer for row in rows):
+        return OBSERVERS
+    return STATES if member.kind == Member.Kind.STATE else ORGANISATIONS
+
+
+def _delegate(person) -> Delegate:
+    return Delegate(name=person.get_full_name() or person.username, title=person.job_title)
+
+
+def _sort_key(person) -> tuple[str, str, str]:
+    return (person.last_name.casefold(), person.first_name.casefold(), person.username)
+
+
+def participants_list(meeting: Meeting, *, named: bool) -> ParticipantsList:
+    """The meeting's list of participants, with delegates' names only when ``named``."""
+    rows = list(meeting.attendance.select_related("member", "person"))
+    by_member: dict[int, list[Attendance]] = {}
+    for row in rows:
+        by_member.setdefault(row.member_id, []).append(row)
+    grouped: dict[str, list[ListedMember]] = {title: [] for title in SECTION_ORDER}
+    for member_rows in sorted(by_member.values(), key=lambda r: r[0].member.name.casefold()):
+        member = member_rows[0].member
+        people = sorted((r.person for r in member_rows if r.person is not None), key=_sort_key)
+        delegates = [_delegate(p) for p in people] if named else []
+        grouped[_section_of(member, member_rows)].append(
+            ListedMember(name=member.display_name, delegates=delegates)
+        )
+    return ParticipantsList(
+        meeting=meeting,
+        named=named,
+        sections=[Section(title, grouped[title]) for title in SECTION_ORDER if grouped[title]],
+        counts=selectors.participant_counts(meeting, rows),
+        observers=len(grouped[OBSERVERS]),
+    )
+
+
+def _safe_cell(value: str) -> str:
+    return "'" + value if value.startswith(FORMULA_START) else value
+
+
+def participants_csv(listing: ParticipantsList) -> bytes:
+    """One row per delegate (internal) or per member (public), UTF-8 with a byte order mark
+    so that Excel reads it right."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(
+        ["section", "member", "name", "title"] if listing.named else ["section", "member"]
+    )
+    for section in listing.sections:
+        for member in section.members:
+            if not listing.named:
+                writer.writerow([_safe_cell(section.title), _safe_cell(member.name)])
+                continue
+            # A member whose delegates were not named still appears, on a row of its own.
+            for delegate in member.delegates or [Delegate(name="", title="")]:
+                cells = [section.title, member.name, delegate.name, delegate.title]
+                writer.writerow([_safe_cell(cell) for cell in cells])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def participants_pdf(listing: ParticipantsList) -> bytes:
+    """The list on A4 with the shared print styles: sections, members, delegates, counts."""
+    meeting = listing.meeting
+    zone = meeting.zone
+    context = {
+        "listing": listing,
+        "meeting": meeting,
+        "holder": meeting.group.name if meeting.group_id else meeting.get_body_display(),
+        "starts_at": meeting.starts_at.astimezone(zone),
+        "ends_at": meeting.ends_at.astimezone(zone),
+        "printed_at": timezone.now().astimezone(zone),
+    }
+    with timezone.override(zone):
+        html = render_to_string(PDF_TEMPLATE, context)
+    fetcher = StaticFilesOnly()
+    return HTML(string=html, base_url=path2url(fetcher.folder), url_fetcher=fetcher).write_pdf()

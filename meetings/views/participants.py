@@ -1,0 +1,82 @@
+"""The list of participants: the internal one that names the delegates, and the public one."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_safe
+
+from meetings import participants
+from meetings.models import Meeting
+from meetings.views.exports import _file_name
+from portal import dates, permissions
+
+CSV_TYPE = "text/csv; charset=utf-8"
+
+
+def _meeting(user, meeting_id: int, *, named: bool) -> Meeting:
+    """The meeting whose list this person may read, or 404."""
+    meeting = permissions.get_meeting_for_user(user, meeting_id)
+    if named and not permissions.can_read_participants_list(user, meeting):
+        raise Http404("No such list")
+    # Saved before dates were bounded: no list can print its dates (the meeting page says so).
+    if not dates.is_showable(meeting.starts_at, meeting.ends_at):
+        raise Http404("No such list")
+    return meeting
+
+
+def _page(request, meeting_id, *, named: bool):
+    meeting = _meeting(request.user, meeting_id, named=named)
+    listing = participants.participants_list(meeting, named=named)
+    return render(request, "meetings/participants_list.html", {"listing": listing})
+
+
+def _file(request, meeting_id, *, named: bool, suffix: str):
+    meeting = _meeting(request.user, meeting_id, named=named)
+    listing = participants.participants_list(meeting, named=named)
+    if suffix == ".csv":
+        body, content_type = participants.participants_csv(listing), CSV_TYPE
+    else:
+        body, content_type = participants.participants_pdf(listing), "application/pdf"
+    response = HttpResponse(body, content_type=content_type)
+    name = "-participants" if named else "-participants-public"
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=suffix == ".csv", filename=_file_name(meeting, name + suffix)
+    )
+    return response
+
+
+@login_required
+@require_safe
+def participants_list(request, meeting_id):
+    return _page(request, meeting_id, named=True)
+
+
+@login_required
+@require_safe
+def participants_list_csv(request, meeting_id):
+    return _file(request, meeting_id, named=True, suffix=".csv")
+
+
+@login_required
+@require_safe
+def participants_list_pdf(request, meeting_id):
+    return _file(request, meeting_id, named=True, suffix=".pdf")
+
+
+@login_required
+@require_safe
+def participants_public(request, meeting_id):
+    return _page(request, meeting_id, named=False)
+
+
+@login_required
+@require_safe
+def participants_public_csv(request, meeting_id):
+    return _file(request, meeting_id, named=False, suffix=".csv")
+
+
+@login_required
+@require_safe
+def participants_public_pdf(request, meeting_id):
+    return _file(request, meeting_id, named=False, suffix=".pdf")
