@@ -275,3 +275,20 @@ class DocumentForm(SubmittedOnce, forms.Form):
 
 class VersionForm(forms.Form):
     upload = UploadField()
+
+
+class WalkInForm(forms.Form):
+    """A walk-in: a member's delegation, or one of its people, who came uninvited."""
+
+    member = forms.ModelChoiceField(queryset=Member.objects.order_by("is_observer", "name"))
+    person = forms.ModelChoiceField(
+        queryset=User.objects.filter(is_active=True).select_related("affiliation"),
+        required=False,
+        label="Person (optional)",
+        help_text="Someone of the member chosen above; leave empty to record the member only.",
+    )
+    as_observer = forms.BooleanField(required=False, label="Attended as observer")
+
+
+class AttendanceRemoveForm(forms.Form):
+    attendance = forms.IntegerField(min_value=1)

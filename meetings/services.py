@@ -4,7 +4,7 @@ import zoneinfo
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -157,12 +157,17 @@ def invitation_answer(invitation: Invitation, response: str, by: User) -> Invita
 
 @transaction.atomic
 def attendance_record(meeting: Meeting, invitations: list[Invitation]) -> list[Attendance]:
-    """Record who attended, from the invitations; replaces the earlier record."""
+    """Record who attended, from the invitations; replaces the earlier record of the
+    invited, and keeps the walk-ins (recorded with no invitation)."""
     if meeting.starts_at > timezone.now():
         raise ValidationError("Attendance is recorded once the meeting has started.")
     if meeting.status == Meeting.Status.CANCELLED:
         raise ValidationError("A cancelled meeting has no attendance.")
-    meeting.attendance.all().delete()
+    invited = meeting.invitations.all()
+    meeting.attendance.filter(
+        Q(person__in=invited.exclude(person=None).values("person"))
+        | Q(person=None, member__in=invited.exclude(member=None).values("member"))
+    ).delete()
     rows = [
         Attendance.objects.create(
             meeting=meeting,
@@ -214,3 +219,44 @@ def outcome_delete(outcome: Outcome) -> None:
         if later.number != number:
             later.number = number
             later.save()
+
+
+@transaction.atomic
+def attendance_add(
+    meeting: Meeting, *, member: Member, person: User | None = None, as_observer=False, by
+) -> Attendance:
+    """Record one attendance directly, with no invitation (a walk-in): a member's
+    delegation, or a person of that member (their affiliation)."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.starts_at > timezone.now():
+        raise ValidationError("Attendance is recorded once the meeting has started.")
+    if meeting.status == Meeting.Status.CANCELLED:
+        raise ValidationError("A cancelled meeting has no attendance.")
+    if person is not None:
+        if person.affiliation_id != member.pk:
+            raise ValidationError(
+                {"person": f"{person} is not of {member.display_name}: choose their own member."}
+            )
+        if (reason := permissions.invitation_refusal(person, meeting)) is not None:
+            raise ValidationError({"person": f"{reason}."})
+        if meeting.attendance.filter(person=person).exists():
+            raise ValidationError({"person": f"{person} is already recorded as attending."})
+    elif meeting.attendance.filter(member=member, person__isnull=True).exists():
+        raise ValidationError(
+            {"member": f"{member.display_name} is already recorded as attending."}
+        )
+    attendance = Attendance(meeting=meeting, member=member, person=person, as_observer=as_observer)
+    attendance._history_user = by
+    attendance.save()
+    # As when attendance is recorded from the invitations: someone attended, so it was held.
+    if meeting.status != Meeting.Status.HELD:
+        meeting.status = Meeting.Status.HELD
+        meeting.save()
+    return attendance
+
+
+@transaction.atomic
+def attendance_remove(attendance: Attendance, *, by) -> None:
+    """Remove an attendance recorded by mistake; its history keeps what it was."""
+    attendance._history_user = by
+    attendance.delete()

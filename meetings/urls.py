@@ -18,6 +18,11 @@ urlpatterns = [
         meetings.invitation_answer,
         name="invitation_answer",
     ),
+    path(
+        "meetings/<int:meeting_id>/attendance/remove/",
+        meetings.attendance_remove,
+        name="attendance_remove",
+    ),
     path("meetings/<int:meeting_id>/outcomes/", meetings.outcomes, name="meeting_outcomes"),
     path(
         "meetings/<int:meeting_id>/outcomes/<int:outcome_id>/delete/",

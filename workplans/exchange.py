@@ -99,6 +99,18 @@ def plan_csv(plan: WorkPlan) -> bytes:
     return buffer.getvalue().encode("utf-8-sig")
 
 
+def actions_csv(actions) -> bytes:
+    """Actions of any plans as CSV, in the plan export's columns, each row led by its plan."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(("plan", *COLUMNS))
+    for action in selectors.with_table_details(actions):
+        row = export_row(action)
+        plan = f"{action.plan.group.short_name} {action.plan.title}"
+        writer.writerow([_safe_cell(value) for value in (plan, *map(row.get, COLUMNS))])
+    return buffer.getvalue().encode("utf-8-sig")
+
+
 # --- Import ---------------------------------------------------------------------------
 
 

@@ -395,3 +395,36 @@ class PlanSupersedeForm(SubmittedOnce, forms.Form):
         required=False,
         help_text="Actions that are complete or discontinued stay with this plan.",
     )
+
+
+class SelectedActionsForm(forms.Form):
+    """The actions ticked on the action list, among those the person sees."""
+
+    NOT_YOURS = "Some of the selected actions are not yours to change: nothing changed."
+
+    selected = forms.ModelMultipleChoiceField(
+        queryset=Action.objects.none(),
+        error_messages={
+            "required": "Select at least one action.",
+            "invalid_choice": NOT_YOURS,
+            "invalid_pk_value": NOT_YOURS,
+        },
+    )
+
+    def __init__(self, *args, actions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["selected"].queryset = actions
+
+
+class ActionsStatusForm(SelectedActionsForm):
+    """One new status and one note for every selected action."""
+
+    status = forms.ChoiceField(label="New status", choices=Action.Status.choices)
+    note = forms.CharField(
+        label="Status note",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={
+            "required": "Say why the status changes: the note stays on each action's timeline."
+        },
+        help_text="The same note goes on the timeline of each selected action.",
+    )

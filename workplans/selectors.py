@@ -30,10 +30,15 @@ from workplans.models import Action, Objective, ProgressUpdate, RegionalPriority
 def actions_for_plan(plan: WorkPlan) -> QuerySet[Action]:
     """A plan's actions in order, with everything the plan table shows, in a fixed number of
     queries: members, priorities, objectives, delivering meetings and the latest update."""
+    return with_table_details(plan.actions.order_by("number"))
+
+
+def with_table_details(actions: QuerySet[Action]) -> QuerySet[Action]:
+    """The actions with what a plan's table and its CSV show, in a fixed number of queries."""
     latest_first = ProgressUpdate.objects.select_related("author").order_by(
         "-reported_on", "-created_at"
     )
-    return plan.actions.order_by("number").prefetch_related(
+    return actions.select_related("plan__group").prefetch_related(
         "lead_members",
         "funding_members",
         "priorities",

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from meetings.models import Meeting, Outcome
-from portal import dates, versions
+from portal import dates, permissions, versions
 from workplans import selectors
 from workplans.models import Action, Objective, ProgressUpdate, Revision, WorkPlan
 
@@ -149,6 +149,34 @@ def action_discontinue(action: Action, *, note: str, version: int | None, by) ->
     return action_edit(
         action, version=version, by=by, status=Action.Status.DISCONTINUED, status_note=note
     )
+
+
+@transaction.atomic
+def actions_set_status(actions, *, status: str, note: str, by) -> list[Action]:
+    """Give every selected action the same status and status note, all or none: each keeps
+    the change on its own timeline, with the note."""
+    actions = list(actions)
+    if not actions:
+        raise ValidationError({"selected": "Select at least one action."})
+    if not note.strip():
+        raise ValidationError(
+            {"note": "Say why the status changes: the note stays on each action's timeline."}
+        )
+    # Locked in one order, so that two changes of overlapping selections wait, not deadlock.
+    ids = sorted({action.pk for action in actions})
+    locked = list(
+        Action.objects.select_for_update().filter(pk__in=ids).select_related("plan__group")
+    )
+    if len(locked) != len(ids) or not all(
+        permissions.can_change_work_plan(by, action.plan) for action in locked
+    ):
+        raise ValidationError(
+            {"selected": "Some of the selected actions are not yours to change: nothing changed."}
+        )
+    return [
+        action_edit(action, version=None, by=by, status=status, status_note=note)
+        for action in locked
+    ]
 
 
 def _check_number_free(plan: WorkPlan, number: int) -> None:

@@ -53,6 +53,7 @@ urlpatterns = [
     ),
     # -- actions and progress updates
     path("actions/", actions.action_list, name="action_list"),
+    path("actions/selected/", actions.action_list_selected, name="action_list_selected"),
     path(
         "groups/<slug:group_slug>/work-plans/<slug:plan_slug>/actions/<int:number>/",
         actions.action_detail,

@@ -111,6 +111,15 @@ def invitations(request, meeting_id):
         meeting=meeting,
         initial={"attended": _attended_invitations(meeting)},
     )
+    walk_in = forms.WalkInForm(request.POST if "walk_in" in request.POST else None)
+    if walk_in.is_bound and walk_in.is_valid():
+        try:
+            row = services.attendance_add(meeting, **walk_in.cleaned_data, by=request.user)
+        except ValidationError as error:
+            add_service_errors(walk_in, error)
+        else:
+            messages.success(request, f"Recorded {row.person or row.member.display_name}.")
+            return redirect("meeting_invitations", meeting.pk)
     if invite.is_bound and invite.is_valid():
         try:
             created = services.invitations_send(meeting, **invite.cleaned_data)
@@ -141,11 +150,26 @@ def invitations(request, meeting_id):
         "meeting": meeting,
         "invite": invite,
         "attendance": attendance,
+        "walk_in": walk_in,
+        "attended": meeting.attendance.select_related("member", "person"),
         "invitations": _with_not_told(
             meeting, list(meeting.invitations.select_related("member", "person", "responded_by"))
         ),
     }
     return render(request, "meetings/invitation_list.html", context)
+
+
+@login_required
+@require_POST
+def attendance_remove(request, meeting_id):
+    meeting = permissions.get_meeting_for_user(request.user, meeting_id, to_change=True)
+    form = forms.AttendanceRemoveForm(request.POST)
+    if not form.is_valid():
+        raise Http404("No such attendance")
+    row = get_object_or_404(meeting.attendance, pk=form.cleaned_data["attendance"])
+    services.attendance_remove(row, by=request.user)
+    messages.success(request, f"Removed {row.person or row.member.display_name}.")
+    return redirect("meeting_invitations", meeting.pk)
 
 
 def _not_told(meeting, invitations):

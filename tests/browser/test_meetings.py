@@ -80,7 +80,7 @@ def test_meeting_pages_are_accessible(page, demo_site, sign_in, axe_path, userna
 def test_meeting_list_filters_are_accessible(page, demo_site, sign_in, axe_path):
     sign_in(page, demo_site, "secretariat")
     page.goto(f"{demo_site}/meetings/?kind=workshop&year=2012")
-    expect(page.get_by_role("status")).to_have_text("3 meetings")
+    expect(page.get_by_role("status")).to_have_text("Meetings 1–3 of 3")
     assert_accessible(page, axe_path)
 
 

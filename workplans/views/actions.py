@@ -4,24 +4,27 @@ meeting outcomes."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from portal import paging, permissions
 from portal.forms import add_service_errors
 from portal.submissions import answered_once
-from workplans import selectors, services
+from workplans import exchange, selectors, services
 from workplans.filters import ActionFilter
 from workplans.forms import (
     ActionAddForm,
     ActionDiscontinueForm,
     ActionForm,
     ActionRenumberForm,
+    ActionsStatusForm,
     NewActionForm,
     ProgressFromOutcomeForm,
+    SelectedActionsForm,
     UpdateForm,
     action_initial,
 )
@@ -51,6 +54,9 @@ def action_list(request):
         "actions": selectors.action_rows(listing.rows, today),
         "stale_months": selectors.STALE_AFTER_MONTHS,
     }
+    if permissions.is_secretariat(request.user):
+        context["status_form"] = ActionsStatusForm(actions=Action.objects.none())
+        context["list_query"] = request.GET.urlencode()
     return render(request, "workplans/action_list.html", context)
 
 
@@ -275,3 +281,54 @@ def _render_edit(request, action: Action, *, form=None, renumber=None, discontin
         "discontinue": discontinue,
     }
     return render(request, "workplans/action_form.html", context)
+
+
+# --- The actions selected on the action list --------------------------------------------
+
+
+@login_required
+@require_POST
+def action_list_selected(request):
+    """Set the status of the actions ticked on the action list, or export them as CSV."""
+    if not permissions.is_secretariat(request.user):
+        raise Http404("No such page")
+    actions = selectors.actions_across_plans(permissions.visible_work_plans(request.user))
+    if "export" in request.POST:
+        form = SelectedActionsForm(request.POST, actions=actions)
+        if form.is_valid():
+            return _selected_csv(form.cleaned_data["selected"])
+    else:
+        form = ActionsStatusForm(request.POST, actions=actions)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                changed = services.actions_set_status(
+                    data["selected"], status=data["status"], note=data["note"], by=request.user
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                count = len(changed)
+                noun = "action" if count == 1 else "actions"
+                status = Action.Status(data["status"]).label
+                messages.success(request, f"Set {count} {noun} to {status}.")
+                return redirect(_list_url(request))
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)
+    return redirect(_list_url(request))
+
+
+def _list_url(request) -> str:
+    """The action list with the filters and page it was posted from."""
+    query = request.GET.urlencode()
+    return reverse("action_list") + (f"?{query}" if query else "")
+
+
+def _selected_csv(selected) -> HttpResponse:
+    """The selected actions as a CSV download."""
+    response = HttpResponse(exchange.actions_csv(selected), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename="selected-actions.csv"
+    )
+    return response
