@@ -27,6 +27,13 @@ class MeetingForm(SubmittedOnce, VersionedForm, forms.ModelForm):
     title = SingleLineCharField(max_length=300)
     starts_at = dates.DateTimeField(label="Starts (meeting's local time)", widget=DateTimeInput)
     ends_at = dates.DateTimeField(label="Ends (meeting's local time)", widget=DateTimeInput)
+    answers_by = dates.DateField(
+        label="Answers wanted by",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Reminders go to those who have not answered, counting back from this date "
+        "(from the first day of the meeting when empty).",
+    )
 
     class Meta:
         model = Meeting
@@ -39,6 +46,7 @@ class MeetingForm(SubmittedOnce, VersionedForm, forms.ModelForm):
             "time_zone",
             "starts_at",
             "ends_at",
+            "answers_by",
             "venue",
             "city",
             "country",

@@ -88,6 +88,13 @@ class Meeting(models.Model):
         "international organisations represented", null=True, blank=True
     )
     agenda_published_at = models.DateTimeField(null=True, blank=True)
+    answers_by = models.DateField(
+        "answers wanted by",
+        null=True,
+        blank=True,
+        help_text="The date by which the invited should answer; reminders count back from it "
+        "(from the first day of the meeting when empty).",
+    )
 
     history = HistoricalRecords()
 
@@ -252,11 +259,13 @@ class DocumentVersion(models.Model):
 
 
 class Invitation(models.Model):
-    """An invitation of a member (answered by its focal point) or of a person."""
+    """An invitation of a member (answered by its focal point, who names the delegation)
+    or of a person (answered by that person)."""
 
     class Response(models.TextChoices):
         PENDING = "pending", "Awaiting an answer"
-        ACCEPTED = "accepted", "Will attend"
+        ACCEPTED = "accepted", "Will attend in person"
+        ONLINE = "online", "Will attend online"
         DECLINED = "declined", "Will not attend"
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="invitations")
@@ -272,8 +281,18 @@ class Invitation(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     responded_at = models.DateTimeField(null=True, blank=True)
+    note = models.TextField(
+        blank=True, help_text="Anything the secretariat should know with the answer."
+    )
+    delegates = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="+",
+        verbose_name="delegation",
+        help_text="For a member's invitation: who its focal point names to attend.",
+    )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=[delegates])
 
     class Meta:
         ordering = ["meeting", "as_observer", "member__name", "person__last_name"]
@@ -298,6 +317,38 @@ class Invitation(models.Model):
     def __str__(self):
         return f"Invitation of {self.person or self.member} to {self.meeting}"
 
+    @property
+    def attending(self) -> bool:
+        return self.response in (self.Response.ACCEPTED, self.Response.ONLINE)
+
+
+class InvitationReminder(models.Model):
+    """A reminder sent for an unanswered invitation: at most one per invitation and date,
+    so a reminder run twice on a day sends nothing the second time."""
+
+    invitation = models.ForeignKey(Invitation, on_delete=models.CASCADE, related_name="reminders")
+    sent_on = models.DateField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text='Who pressed "remind now"; empty for the daily reminders.',
+    )
+
+    class Meta:
+        ordering = ["invitation", "-sent_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["invitation", "sent_on"], name="one_reminder_per_invitation_a_day"
+            )
+        ]
+
+    def __str__(self):
+        return f"Reminder of {self.sent_on} for {self.invitation}"
+
 
 class Attendance(models.Model):
     """Who attended a meeting, recorded by the secretariat afterwards."""
@@ -308,6 +359,7 @@ class Attendance(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     as_observer = models.BooleanField(default=False)
+    online = models.BooleanField("attended online", default=False)
 
     history = HistoricalRecords()
 
@@ -352,6 +404,41 @@ class Outcome(models.Model):
 
     def __str__(self):
         return f"{self.number}. {self.text[:60]}"
+
+
+class MeetingPack(models.Model):
+    """One reader's meeting pack: the agenda and every paper they may see, in agenda order,
+    as one PDF made in the background. The row is the truth about the job."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Being put together"
+        SUCCEEDED = "succeeded", "Ready"
+        FAILED = "failed", "Failed"
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="packs")
+    reader = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="meeting_packs"
+    )
+    contents_hash = models.CharField(
+        max_length=64,
+        help_text="What went in: the agenda and the versions of the papers the reader may see.",
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    parts_done = models.PositiveSmallIntegerField(default=0)
+    parts_total = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True)
+    queued_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    pdf = models.FileField(upload_to="meetings/packs/", blank=True, max_length=300)
+
+    class Meta:
+        ordering = ["-queued_at"]
+
+    def __str__(self):
+        return f"Meeting pack of {self.meeting} for {self.reader} ({self.get_status_display()})"
 
 
 class CalendarFeed(models.Model):

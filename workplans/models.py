@@ -187,6 +187,79 @@ class ProgressUpdate(models.Model):
         return f"Update of {self.reported_on} on action {self.action.number}"
 
 
+class Proposal(models.Model):
+    """A member's self-nomination, as the Terms of Reference invite: to lead or fund an
+    action, or a new initiative for the plan. The secretariat or the group's co-chairs
+    accept or decline it, and the proposer is told."""
+
+    class Kind(models.TextChoices):
+        LEAD = "lead", "Lead the action"
+        FUNDER = "funder", "Fund the action"
+        INITIATIVE = "initiative", "A new initiative"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Awaiting a decision"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+
+    plan = models.ForeignKey(WorkPlan, on_delete=models.CASCADE, related_name="proposals")
+    action = models.ForeignKey(
+        Action,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="proposals",
+        help_text="The action to lead or fund; empty for a new initiative.",
+    )
+    member = models.ForeignKey("groups.Member", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    description = models.TextField(
+        blank=True, help_text="For a new initiative, what it would do; otherwise a note."
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    proposed_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True)
+    resulting_action = models.ForeignKey(
+        Action,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The action an accepted new initiative became.",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["plan", "-proposed_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                name="proposal_action_unless_initiative",
+                condition=(Q(kind="initiative") & Q(action__isnull=True))
+                | (~Q(kind="initiative") & Q(action__isnull=False)),
+                violation_error_message="A member proposes to lead or fund an action, "
+                "or proposes a new initiative.",
+            ),
+            models.UniqueConstraint(
+                fields=["action", "member", "kind"],
+                condition=Q(status="pending") & Q(action__isnull=False),
+                name="one_pending_proposal_per_action_member_kind",
+                violation_error_message="This member's proposal awaits a decision already.",
+            ),
+        ]
+
+    def __str__(self):
+        subject = f"action {self.action.number}" if self.action_id else "a new initiative"
+        return f"{self.member} proposes: {self.get_kind_display()} ({subject})"
+
+
 class Revision(models.Model):
     """An adopted revision of a work plan, frozen as it was adopted."""
 
