@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from groups.models import Member
 from meetings import agenda, papers
 from meetings.models import Document, Invitation, Meeting, Outcome
+from meetings.services import NOTE_MAX_LENGTH
 from portal import dates, permissions
 from portal.accounts.models import User
 from portal.forms import SingleLineCharField
@@ -128,15 +129,61 @@ class InvitationForm(forms.Form):
         return persons
 
 
-class AnswerForm(forms.Form):
+class AnswerForm(VersionedForm):
+    """An answer to an invitation; for a member's, who will attend for it. It carries the
+    version the invitation was read at, so that two answers never silently overwrite."""
+
     response = forms.ChoiceField(
         choices=[
-            (Invitation.Response.ACCEPTED, "Will attend"),
+            (Invitation.Response.ACCEPTED, "Will attend in person"),
+            (Invitation.Response.ONLINE, "Will attend online"),
             (Invitation.Response.DECLINED, "Will not attend"),
         ],
         widget=forms.RadioSelect,
         label="Your answer",
+        error_messages={"required": "Choose whether you will attend in person, online or not."},
     )
+    note = forms.CharField(
+        required=False,
+        label="Note (optional)",
+        max_length=NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=f"Anything the secretariat should know, up to {NOTE_MAX_LENGTH} characters.",
+        error_messages={
+            "max_length": f"Keep the note to {NOTE_MAX_LENGTH} characters (it has %(show_value)d)."
+        },
+    )
+    delegates = forms.ModelMultipleChoiceField(
+        queryset=User.objects.none(),
+        required=False,
+        label="Who will attend",
+        widget=forms.CheckboxSelectMultiple,
+        help_text="The people of the member who will attend; leave empty if not yet known.",
+    )
+
+    def __init__(self, *args, invitation, **kwargs):
+        self.invitation = invitation
+        for_member = bool(invitation.member_id and not invitation.person_id)
+        answered = invitation.response != Invitation.Response.PENDING
+        kwargs.setdefault(
+            "initial",
+            {
+                "response": invitation.response if answered else None,
+                "note": invitation.note,
+                "delegates": list(invitation.delegates.all()) if for_member else [],
+            },
+        )
+        # Several answers on one page: the same names, each with its own ids.
+        kwargs.setdefault("auto_id", f"id_answer_{invitation.pk}_%s")
+        super().__init__(*args, edits=invitation, **kwargs)
+        if for_member:
+            self.fields["delegates"].queryset = permissions.delegate_choices(invitation)
+        else:
+            del self.fields["delegates"]
+
+    @property
+    def for_member(self) -> bool:
+        return "delegates" in self.fields
 
 
 class AttendanceForm(forms.Form):

@@ -1,5 +1,6 @@
 """Reads about meetings that pages, exports and reports share."""
 
+from collections import Counter
 from dataclasses import dataclass
 
 from django.db.models import Prefetch
@@ -113,6 +114,60 @@ def meeting_page(user, meeting: Meeting) -> MeetingPage:
             if not access.can_change and permissions.can_answer_invitation(user, i)
         ],
         access=access,
+    )
+
+
+@dataclass
+class InvitationsPage:
+    """What the secretariat's invitations page shows of a meeting."""
+
+    invitations: list[Invitation]
+    attended: list[Attendance]
+    # Answers by kind: in person, online, not attending, awaiting.
+    answers: dict[str, int]
+    can_invite_group: bool
+    # How many "remind now" would reach, or None when no reminder can go out.
+    to_remind: int | None
+    # How many attendances the answers would record, or None before the meeting begins.
+    from_answers: int | None
+
+
+def invitations_page(meeting: Meeting) -> InvitationsPage:
+    """The meeting's invitations, each with ``not_told`` (its readers who may not see the
+    meeting, with the reason), the counts of the answers and what the buttons would do."""
+    from meetings import services  # what the buttons would do is the services' to say
+
+    invitations = list(
+        meeting.invitations.select_related("member", "person", "responded_by").prefetch_related(
+            "delegates"
+        )
+    )
+    audiences = permissions.invitation_audiences(meeting, invitations)
+    for invitation in invitations:
+        invitation.not_told = [reason for _, reason in audiences[invitation.pk].skipped]
+    answers = Counter(i.response for i in invitations)
+    awaiting = answers[Invitation.Response.PENDING]
+    started = meeting.starts_at <= timezone.now()
+    return InvitationsPage(
+        invitations=invitations,
+        attended=list(meeting.attendance.select_related("member", "person")),
+        answers={
+            "in_person": answers[Invitation.Response.ACCEPTED],
+            "online": answers[Invitation.Response.ONLINE],
+            "declined": answers[Invitation.Response.DECLINED],
+            "awaiting": awaiting,
+        },
+        can_invite_group=meeting.group_id is not None,
+        to_remind=(
+            len(services.remindable(meeting)[0])
+            if awaiting and services.can_remind(meeting)
+            else None
+        ),
+        from_answers=(
+            len(services.attendance_from_answers_planned(meeting))
+            if started and meeting.status != Meeting.Status.CANCELLED
+            else None
+        ),
     )
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from meetings.views import agenda, exports, meetings, papers, participants
+from meetings.views import agenda, exports, meetings, packs, papers, participants
 
 urlpatterns = [
     path("meetings/", meetings.meeting_list, name="meeting_list"),
@@ -12,6 +12,21 @@ urlpatterns = [
         "meetings/<int:meeting_id>/invitations/",
         meetings.invitations,
         name="meeting_invitations",
+    ),
+    path(
+        "meetings/<int:meeting_id>/invitations/group/",
+        meetings.invite_group,
+        name="invite_group",
+    ),
+    path(
+        "meetings/<int:meeting_id>/invitations/remind/",
+        meetings.invitations_remind,
+        name="invitations_remind",
+    ),
+    path(
+        "meetings/<int:meeting_id>/attendance/from-answers/",
+        meetings.attendance_from_answers,
+        name="attendance_from_answers",
     ),
     path(
         "meetings/<int:meeting_id>/invitations/<int:invitation_id>/answer/",
@@ -76,6 +91,14 @@ urlpatterns = [
         "meetings/<int:meeting_id>/documents/<int:document_id>/v<int:number>/",
         papers.document_download,
         name="document_download",
+    ),
+    # -- the meeting pack: one reader's PDF of the agenda and the papers they may read
+    path("meetings/<int:meeting_id>/pack/", packs.pack_request, name="meeting_pack_request"),
+    path("meetings/<int:meeting_id>/pack/<int:pack_id>/", packs.pack_detail, name="meeting_pack"),
+    path(
+        "meetings/<int:meeting_id>/pack/<int:pack_id>/download/",
+        packs.pack_download,
+        name="meeting_pack_pdf",
     ),
     # -- calendar and printable agenda
     path(

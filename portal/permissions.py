@@ -33,7 +33,7 @@ from groups.models import (
     WorkingGroup,
 )
 from groups.selectors import current_co_chair_terms, focal_points, participants_of
-from meetings.models import Document, Invitation, Meeting
+from meetings.models import Document, Invitation, Meeting, MeetingPack
 from reports.models import APPROVED_STATUSES as REPORT_APPROVED_STATUSES
 from reports.models import RenderJob, Report
 from workplans.models import Action, WorkPlan
@@ -332,10 +332,26 @@ def can_see_agenda(user, meeting: Meeting) -> bool:
 
 def takes_part_in_meeting(user, meeting: Meeting) -> bool:
     """Invited to the meeting, directly or through their member, or recorded as attending."""
+    return _part_in_meeting(user, meeting).takes_part
+
+
+@dataclass(frozen=True)
+class _Part:
+    takes_part: bool = False
+    # Invited or recorded at least once as a participant, not only as an observer.
+    as_participant: bool = False
+
+
+def _part_in_meeting(user, meeting: Meeting) -> _Part:
+    """How the person takes part in the meeting, from their invitations (their own and
+    their member's) and their attendance, in two queries."""
     if not (user.is_authenticated and user.is_active):
-        return False
-    invited = meeting.invitations.filter(_invited(user)).exists()
-    return invited or meeting.attendance.filter(person=user).exists()
+        return _Part()
+    as_observer = [
+        *meeting.invitations.filter(_invited(user)).values_list("as_observer", flat=True),
+        *meeting.attendance.filter(person=user).values_list("as_observer", flat=True),
+    ]
+    return _Part(takes_part=bool(as_observer), as_participant=not all(as_observer))
 
 
 def can_answer_invitation(user, invitation: Invitation) -> bool:
@@ -393,10 +409,13 @@ def meeting_access(user, meeting: Meeting) -> MeetingAccess:
     levels = Document.Access
     if is_secretariat(user):
         return MeetingAccess(True, True, True, True, frozenset(levels.values), sees_group=True)
-    takes_part = takes_part_in_meeting(user, meeting)
+    part = _part_in_meeting(user, meeting)
+    takes_part = part.takes_part
     role = role_in_group(user, meeting.group) if meeting.group_id else None
     readable = {levels.PUBLIC}
-    if takes_part or role is not None:
+    # The participants' papers are for the group's members and whoever is invited to take
+    # part; an observer invited case by case reads the public papers.
+    if part.as_participant or role is not None:
         readable.add(levels.PARTICIPANTS)
         if user.has_valid_clearance():
             readable.add(levels.CLEARED)
@@ -444,6 +463,39 @@ def can_read_participants_list(user, meeting: Meeting) -> bool:
     """The list of participants that names the delegates is for those who see who attends;
     everyone who sees the meeting reads the public one, which names members only."""
     return meeting_access(user, meeting).sees_attendance
+
+
+# --- Meeting packs --------------------------------------------------------------------
+# A meeting pack holds the agenda and every paper its reader may read
+# (``readable_access_levels``); it is only ever its reader's, the secretariat's included,
+# who make their own.
+
+
+def pack_access_levels(user, meeting: Meeting) -> frozenset[str] | None:
+    """The access levels of the papers that go into the person's own meeting pack (those
+    they may read), or None when they may have no pack: whoever sees the meeting and its
+    agenda may have one."""
+    if not may_receive(user, meeting):
+        return None
+    access = meeting_access(user, meeting)
+    return access.readable_levels if access.sees_agenda else None
+
+
+def can_request_pack(user, meeting: Meeting) -> bool:
+    return pack_access_levels(user, meeting) is not None
+
+
+def get_pack_for_user(user, meeting: Meeting, pack_id: int) -> MeetingPack:
+    """The person's own pack of a meeting they see (as ``get_meeting_for_user`` gives it),
+    or 404: another person's pack, or one of an agenda they no longer see."""
+    if not can_see_agenda(user, meeting):
+        raise Http404("No such meeting pack")
+    try:
+        pack = meeting.packs.get(pk=pack_id, reader=user)
+    except MeetingPack.DoesNotExist:
+        raise Http404("No such meeting pack") from None
+    pack.meeting, pack.reader = meeting, user
+    return pack
 
 
 # --- Work plans -----------------------------------------------------------------------
@@ -517,6 +569,92 @@ def can_post_update(user, action: Action) -> bool:
         action.lead_members.filter(pk=member).exists()
         or action.funding_members.filter(pk=member).exists()
     )
+
+
+# --- Proposals ------------------------------------------------------------------------
+#
+# The Terms of Reference invite members to lead or fund actions and to propose new
+# initiatives. Whoever takes part in the plan's group for a member (its expert or focal
+# point) proposes that member, on a plan they see that is not superseded. The secretariat
+# and the group's co-chairs decide, on a draft or an adopted plan alike: accepting names a
+# lead or a funder, or adds the initiative as an action, which the group agrees among its
+# own members whoever keeps the adopted plan. Nobody is e-mailed of a new proposal: the
+# deciders see how many await them on the plan's page. The proposer is e-mailed the
+# decision while they may still read the proposal.
+
+# An action complete or discontinued takes no more leads or funders.
+CLOSED_ACTIONS = (Action.Status.COMPLETE, Action.Status.DISCONTINUED)
+
+
+def _sees_work_plan(access: GroupAccess, plan: WorkPlan) -> bool:
+    """``visible_work_plans`` for one plan, answered from the person's access."""
+    if access.secretariat:
+        return True
+    if not access.sees(plan.group_id):
+        return False
+    return plan.status != WorkPlan.Status.DRAFT or plan.group_id in access.co_chaired
+
+
+def proposing_members(user, plan: WorkPlan) -> frozenset[int]:
+    """The members this person may propose on the plan: those they take part for in its
+    group as expert or focal point (none for the secretariat, who proposes no member)."""
+    access = group_access(user)
+    if access.secretariat or not _sees_work_plan(access, plan):
+        return frozenset()
+    return access.members_for(plan.group_id)
+
+
+def can_propose(user, plan: WorkPlan, action: Action | None = None) -> bool:
+    """Whether the person may propose one of their members to lead or fund the action (a
+    new initiative without one) of a plan they see that is not superseded."""
+    if plan.status == WorkPlan.Status.SUPERSEDED or not proposing_members(user, plan):
+        return False
+    return action is None or action.status not in CLOSED_ACTIONS
+
+
+def can_decide_proposal(user, plan: WorkPlan) -> bool:
+    """The secretariat and the plan's group's co-chairs accept or decline its proposals,
+    whether the plan is a draft or adopted."""
+    return group_access(user).role(plan.group_id) in (Role.SECRETARIAT, Role.CO_CHAIR)
+
+
+def visible_proposals(user, plan: WorkPlan) -> QuerySet:
+    """The plan's proposals this person may read: every one for those who decide them;
+    for others who see the plan, those of the members they take part for."""
+    proposals = plan.proposals.all()
+    if can_decide_proposal(user, plan):
+        return proposals
+    access = group_access(user)
+    if not _sees_work_plan(access, plan):
+        return proposals.none()
+    return proposals.filter(member__in=sorted(access.members_for(plan.group_id)))
+
+
+def get_proposal_for_user(
+    user, group_slug: str, plan_slug: str, proposal_id: int, *, to_decide: bool = False
+):
+    """A proposal of a plan the person sees, or 404 when missing, of another plan, hidden
+    from them or (to decide) not theirs to decide."""
+    plan = get_work_plan_for_user(user, group_slug, plan_slug)
+    try:
+        proposal = visible_proposals(user, plan).get(pk=proposal_id)
+    except plan.proposals.model.DoesNotExist:
+        raise Http404("No such proposal") from None
+    if to_decide and not can_decide_proposal(user, plan):
+        raise Http404("No such page")
+    proposal.plan = plan
+    return proposal
+
+
+def proposal_recipients(proposal) -> list:
+    """Who is e-mailed a proposal's decision: its proposer, while they may still read it
+    (their participation for the member not ended, the plan still theirs to see)."""
+    person = proposal.proposed_by
+    if person is None or not person.is_active or not person.email:
+        return []
+    if not visible_proposals(person, proposal.plan).filter(pk=proposal.pk).exists():
+        return []
+    return [person]
 
 
 # --- Reports --------------------------------------------------------------------------
@@ -703,6 +841,102 @@ def invitation_audiences(meeting: Meeting, invitations) -> dict[int, Audience]:
                 audience.skipped.append((person, reason))
         audiences[invitation.pk] = audience
     return audiences
+
+
+NO_FOCAL_POINT = "no focal point: its experts are invited in person"
+
+
+@dataclass
+class Invitee:
+    """One who would be invited when a working group's meeting is sent to the whole group:
+    a person (``person``) or a member answered by its focal points (``member``)."""
+
+    member: Member | None
+    person: object | None = None
+    told: list = field(default_factory=list)
+    # The readers left out, each with the reason (a focal point without clearance...).
+    left_out: list[tuple[object, str]] = field(default_factory=list)
+    already_invited: bool = False
+
+    @property
+    def skipped(self) -> str | None:
+        """Why nobody would be told, so that it is not invited in this step; or None."""
+        if self.told:
+            return None
+        if self.person is None and not self.left_out:
+            return NO_FOCAL_POINT
+        return "; ".join(reason for _, reason in self.left_out)
+
+    @property
+    def as_observer(self) -> bool:
+        member = self.member if self.person is None else self.person.affiliation
+        return bool(member and member.is_observer)
+
+
+def _reader_refusal(person, meeting: Meeting) -> str | None:
+    """Why a reader would not be told of an invitation by e-mail, or None."""
+    barrier = meeting_barrier(person, meeting)
+    if barrier is None and not person.email:
+        return f"{person} has no e-mail address"
+    return barrier
+
+
+def group_invitees(meeting: Meeting) -> list[Invitee]:
+    """Who inviting the meeting's working group invites, in two queries: each person taking
+    part in it today (experts and focal points; observers and guests are invited case by
+    case) and each member they take part for, answered by its focal points; each with who
+    would be told and who is left out and why, and whether they are already invited. Empty
+    for a Bali Process body's meeting, whose invited are chosen case by case."""
+    if meeting.group_id is None:
+        return []
+    rows = (
+        participants_of(group=meeting.group_id)
+        .select_related("person__affiliation", "member")
+        .order_by("member__name", "person__last_name", "person__first_name", "person__pk")
+    )
+    invited = set(meeting.invitations.values_list("member_id", "person_id"))
+    members: dict[int, Invitee] = {}
+    persons: dict[int, Invitee] = {}
+    for row in rows:
+        member = members.setdefault(
+            row.member_id,
+            Invitee(member=row.member, already_invited=(row.member_id, None) in invited),
+        )
+        if row.role == Participation.Role.FOCAL_POINT:
+            reason = _reader_refusal(row.person, meeting)
+            if reason is None:
+                member.told.append(row.person)
+            else:
+                member.left_out.append((row.person, reason))
+        if row.person_id in persons:
+            continue
+        person = persons[row.person_id] = Invitee(
+            member=row.person.affiliation,
+            person=row.person,
+            already_invited=(None, row.person_id) in invited,
+        )
+        reason = _reader_refusal(row.person, meeting)
+        if reason is None:
+            person.told.append(row.person)
+        else:
+            person.left_out.append((row.person, reason))
+    return list(members.values()) + list(persons.values())
+
+
+def delegate_choices(invitation: Invitation) -> QuerySet:
+    """Whom a member's focal point may name to attend: the active people of that member who
+    may see the meeting (by ``meeting_barrier``: a clearance group wants a valid clearance)."""
+    from portal.accounts.models import User
+
+    if not invitation.member_id or invitation.person_id:
+        return User.objects.none()
+    people = User.objects.filter(affiliation=invitation.member_id, is_active=True)
+    meeting = invitation.meeting
+    if meeting.clearance_required:
+        people = people.exclude(clearance_level="").filter(
+            clearance_expires_on__gte=timezone.localdate()
+        )
+    return people.order_by("last_name", "first_name", "username")
 
 
 def may_receive(person, thing) -> bool:

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from portal.env import envbool, envint, envlist, envstr
@@ -167,11 +168,32 @@ JOB_STALE_AFTER = JOB_TIME_LIMIT + JOB_SWEEP_INTERVAL
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": JOB_TIME_LIMIT + JOB_RETRY_BACKOFF_MAX + JOB_SWEEP_INTERVAL
 }
+# Reminders of unanswered invitations go out this many days before the date answers are
+# wanted by (the meeting's first day when none is set), e.g. "14,7,2".
+INVITATION_REMINDER_DAYS = []
+for _days in envlist("INVITATION_REMINDER_DAYS", ["14", "7", "2"]):
+    if not _days.isdigit():
+        raise ImproperlyConfigured(
+            f"INVITATION_REMINDER_DAYS must be whole numbers of days, such as 14,7,2, not {_days!r}"
+        )
+    INVITATION_REMINDER_DAYS.append(int(_days))
 CELERY_BEAT_SCHEDULE = {
+    # Once a day; a run that could not start before the next is due is dropped, and the
+    # next run makes up the missed reminder day.
+    "send-invitation-reminders": {
+        "task": "meetings.tasks.send_invitation_reminders",
+        "schedule": crontab(hour=6, minute=0),
+        "options": {"expires": 12 * 3600.0},
+    },
     "requeue-stale-render-jobs": {
         "task": "reports.tasks.requeue_stale_jobs",
         "schedule": float(JOB_SWEEP_INTERVAL),
         # A sweep nobody ran in time is replaced by the next one, not piled up.
+        "options": {"expires": float(JOB_SWEEP_INTERVAL)},
+    },
+    "requeue-stale-meeting-packs": {
+        "task": "meetings.tasks.requeue_stale_meeting_packs",
+        "schedule": float(JOB_SWEEP_INTERVAL),
         "options": {"expires": float(JOB_SWEEP_INTERVAL)},
     },
 }

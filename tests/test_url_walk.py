@@ -10,7 +10,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from meetings import agenda, calendar, papers
-from meetings.models import Invitation, Outcome
+from meetings import pack as meeting_pack
+from meetings.models import Invitation, MeetingPack, Outcome
 from reports.models import RenderJob, Report
 from tests.factories import (
     ActionFactory,
@@ -26,6 +27,7 @@ from tests.factories import (
     participant,
 )
 from workplans import services as workplan_services
+from workplans.models import Proposal
 
 pytestmark = pytest.mark.django_db
 
@@ -47,17 +49,24 @@ POST_ONLY = {
     "logout",
     "nomination_close",
     "invitation_answer",
+    "invitations_remind",
+    "attendance_from_answers",
     "outcome_delete",
     "attendance_remove",
     "agenda_item_move",
     "agenda_item_delete",
     "speaker_remove",
     "agenda_publish",
+    "meeting_pack_request",
     "action_update_post",
     "action_renumber",
     "action_discontinue",
     "action_list_selected",
     "work_plan_revision_adopt",
+    "action_propose",
+    "initiative_propose",
+    "proposal_accept",
+    "proposal_decline",
     "report_start",
     "report_submit",
     "report_decide",
@@ -68,7 +77,7 @@ POST_ONLY = {
     "outcome_record_start",
 }
 # Pages a member opens only once the agenda is published (the agendas here are drafts).
-PUBLISHED_AGENDA_ONLY = {"agenda_pdf"}
+PUBLISHED_AGENDA_ONLY = {"agenda_pdf", "meeting_pack_request", "meeting_pack", "meeting_pack_pdf"}
 # Pages for those invited to the meeting or recorded at it (the list of participants that
 # names the delegates): 404 for the group's other members; the public list is for them all.
 ATTENDANCE_ONLY = {"participants_list", "participants_list_csv", "participants_list_pdf"}
@@ -94,6 +103,9 @@ SECRETARIAT_ONLY = {
     "agenda_publish",
     "meeting_edit",
     "meeting_invitations",
+    "invite_group",
+    "invitations_remind",
+    "attendance_from_answers",
     "meeting_outcomes",
     "attendance_remove",
     "document_create",
@@ -119,6 +131,9 @@ SECRETARIAT_ONLY = {
     "work_plan_edit",
     "work_plan_adopt",
     "work_plan_supersede",
+    # Members propose; the secretariat and the group's co-chairs decide.
+    "proposal_accept",
+    "proposal_decline",
 }
 
 
@@ -184,13 +199,25 @@ def world():
             status=RenderJob.Status.SUCCEEDED,
             pdf=ContentFile(b"%PDF-1.4 rendered", name="rendered.pdf"),
         )
-        objects[key]["feed"] = calendar.feed_create(participant(group))
+        objects[key]["feed"] = calendar.feed_create(proposer := participant(group))
+        # As proposal_make leaves it (the walk's proposer holds no clearance to make one).
+        objects[key]["proposal"] = Proposal.objects.create(
+            plan=objects[key]["plan"],
+            action=objects[key]["action"],
+            member=proposer.affiliation,
+            kind=Proposal.Kind.LEAD,
+            proposed_by=proposer,
+        )
         objects[key]["document"] = papers.document_add(
             meeting,
             title="Concept note",
             access="participants",
             upload=SimpleUploadedFile("Concept note.pdf", b"%PDF-1.4\n%%EOF\n"),
             uploaded_by=None,
+        )
+        # Another person's meeting pack: nobody else ever opens it.
+        objects[key]["pack"] = MeetingPack.objects.create(
+            meeting=meeting, reader=participant(group), contents_hash="0" * 64
         )
     return objects
 
@@ -213,9 +240,11 @@ def kwargs_for(pattern: str, things: dict) -> dict:
         "kind": "annual",
         "year": 2016,
         "job_id": things["job"].pk,
+        "pack_id": things["pack"].pk,
         "group_slug": things["group"].slug,
         "plan_slug": things["plan"].slug,
         "revision": things["revision"].number,
+        "proposal_id": things["proposal"].pk,
         "uidb64": "MQ",
         "token": "set-password",
     }
@@ -269,7 +298,11 @@ def test_group_pages_of_another_group_and_of_a_clearance_group_answer_404(client
 
 
 def test_secretariat_opens_every_signed_in_page(client, world):
-    client.force_login(SecretariatFactory())
+    secretary = SecretariatFactory()
+    client.force_login(secretary)
+    # A meeting pack is only ever its reader's: the secretary's own, made as the job does.
+    asked = meeting_pack.pack_request(world["cleared"]["meeting"], secretary)
+    world["cleared"]["pack"] = meeting_pack.pack_run(asked.pk)
     for name, pattern in named_patterns():
         if name in PUBLIC | POST_ONLY:
             continue

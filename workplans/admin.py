@@ -2,7 +2,15 @@ from django.contrib import admin
 
 from portal.admin import AddOnlyFormSet, SecretariatAdmin, SecretariatInline, rows_of
 from workplans import services
-from workplans.models import Action, Objective, ProgressUpdate, RegionalPriority, Revision, WorkPlan
+from workplans.models import (
+    Action,
+    Objective,
+    ProgressUpdate,
+    Proposal,
+    RegionalPriority,
+    Revision,
+    WorkPlan,
+)
 
 
 class ObjectiveInline(SecretariatInline, admin.TabularInline):
@@ -108,6 +116,25 @@ class RevisionAdmin(SecretariatAdmin):
     page adopts them."""
 
     list_display = ["plan", "number", "label", "adopted_on"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Proposal)
+class ProposalAdmin(SecretariatAdmin):
+    """Members' proposals are made and decided on the plan's pages, where deciding names
+    the member or adds the action and tells the proposer: read here, never changed."""
+
+    list_display = ["plan", "member", "kind", "action", "status", "proposed_at"]
+    list_filter = ["plan__group", "kind", "status"]
+    search_fields = ["member__name", "description", "decision_note"]
 
     def has_add_permission(self, request):
         return False

@@ -5,9 +5,10 @@ import datetime
 
 from groups.models import Member, WorkingGroup
 from meetings.models import Meeting
+from portal.accounts.models import User
 from portal.demo import ensure, find
 from workplans import services
-from workplans.models import Action, Objective, RegionalPriority, WorkPlan
+from workplans.models import Action, Objective, Proposal, RegionalPriority, WorkPlan
 
 D = datetime.date
 S = Action.Status
@@ -207,6 +208,7 @@ def load_work_plans(
         )
     if current is not None:
         _plan_2024_2026(current, members, author)
+        _proposals_2024_2026(current, members)
 
     existed, first = find(WorkPlan, group=dcn, slug="2014-16")
     if not existed:
@@ -275,6 +277,20 @@ def _plan_2024_2026(current, members, author):
             adopted_on=D(2024, 6, 1),
             adopted_by=author,
         )
+
+
+def _proposals_2024_2026(current, members):
+    """Indonesia's offer to fund action 2, awaiting the secretariat and the co-chairs."""
+    action = current.actions.filter(number=2).first()
+    if action is None:
+        return
+    _, proposer = find(User, username="cochair.id")
+    ensure(
+        Proposal,
+        {"plan": current, "action": action, "member": members["indonesia"], "kind": "funder"},
+        description="Indonesia would fund a regional workshop on reviewing legislation.",
+        proposed_by=proposer,
+    )
 
 
 def _plan_dcn_2014_16(first, meetings, author):

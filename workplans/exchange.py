@@ -516,22 +516,14 @@ def plan_import(
         for number in preview.objective_numbers
     }
     for row in preview.actions:
-        action = Action.objects.create(
-            plan=plan,
-            number=row.number,
-            description=row.description,
-            status=row.status,
-            status_note=row.status_note,
-            target_period=row.target_period,
-            initiative=row.initiative,
-            in_bali_process_strategy=row.in_bali_process_strategy,
-            proposed_for_rso_work_plan=row.proposed_for_rso_work_plan,
+        action = services.action_copy(
+            plan,
+            row,
+            lead_members=row.lead_members,
+            funding_members=row.funding_members,
+            priorities=row.priorities,
+            objectives=[objectives[n] for n in row.objectives],
         )
-        for name in ("lead_members", "funding_members", "priorities"):
-            if getattr(row, name):
-                getattr(action, name).add(*getattr(row, name))
-        if row.objectives:
-            action.objectives.add(*(objectives[n] for n in row.objectives))
         if row.latest_update_date:
             services.update_post(
                 action, text=row.latest_update, author=author, reported_on=row.latest_update_date

@@ -12,7 +12,7 @@ from portal.forms import SingleLineCharField
 from portal.submissions import SubmittedOnce
 from portal.versions import VersionedForm
 from workplans import exchange, services
-from workplans.models import Action, Objective, RegionalPriority, WorkPlan
+from workplans.models import Action, Objective, Proposal, RegionalPriority, WorkPlan
 
 CURRENT = "current"
 
@@ -428,3 +428,59 @@ class ActionsStatusForm(SelectedActionsForm):
         },
         help_text="The same note goes on the timeline of each selected action.",
     )
+
+
+# --- Members' proposals ---------------------------------------------------------------------
+
+
+class _MembersChoice(forms.Form):
+    """A choice among the person's own members, given as a list (read once for the form and
+    the page's heading)."""
+
+    def __init__(self, *args, members: list, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.members = {member.pk: member for member in members}
+        self.fields["member"].choices = [(m.pk, m.name) for m in members]
+
+    def clean_member(self):
+        return self.members[self.cleaned_data["member"]]
+
+
+class ActionProposalForm(SubmittedOnce, _MembersChoice):
+    """One of the person's members proposed to lead or to fund an action."""
+
+    member = forms.TypedChoiceField(label="Member", coerce=int)
+    kind = forms.ChoiceField(
+        label="Proposed to",
+        choices=[
+            (Proposal.Kind.LEAD, "Lead this action"),
+            (Proposal.Kind.FUNDER, "Fund this action"),
+        ],
+        widget=forms.RadioSelect,
+        initial=Proposal.Kind.LEAD,
+    )
+    description = forms.CharField(
+        label="Note for the secretariat and the co-chairs",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Optional: what the member would bring, e.g. a training it already runs.",
+    )
+
+
+class InitiativeProposalForm(SubmittedOnce, _MembersChoice):
+    """A new initiative one of the person's members proposes for the plan."""
+
+    member = forms.TypedChoiceField(label="Proposed by (member)", coerce=int)
+    description = forms.CharField(
+        label="The initiative",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="What it would do; once accepted it becomes the plan's next action, led "
+        "by the member.",
+        error_messages={"required": "Say what the new initiative would do."},
+    )
+
+
+class ProposalDecisionForm(forms.Form):
+    """The note that goes to the proposer with the decision."""
+
+    note = forms.CharField(required=False, max_length=2000)

@@ -24,7 +24,14 @@ from django.db.models.functions import Now
 
 from meetings.models import Meeting, Outcome
 from portal import permissions
-from workplans.models import Action, Objective, ProgressUpdate, RegionalPriority, WorkPlan
+from workplans.models import (
+    Action,
+    Objective,
+    ProgressUpdate,
+    Proposal,
+    RegionalPriority,
+    WorkPlan,
+)
 
 
 def actions_for_plan(plan: WorkPlan) -> QuerySet[Action]:
@@ -222,15 +229,13 @@ def action_page(
     meetings: QuerySet[Meeting],
     outcome_meetings: QuerySet[Meeting],
     today: datetime.date,
+    updates: Iterable[ProgressUpdate] | None = None,
 ) -> ActionPage:
     """Everything the action page shows. `meetings` are those the reader may see and
     `outcome_meetings` those whose outcomes they may read: any other meeting, or outcome,
-    is left out."""
-    updates = list(
-        action.updates.select_related("author", "from_outcome__meeting").order_by(
-            "-reported_on", "-created_at"
-        )
-    )
+    is left out. `updates` are the progress updates shown (one page of ``updates_of``);
+    every one when not given."""
+    updates = list(updates_of(action) if updates is None else updates)
     delivered_at = list(action.delivered_at.order_by("starts_at"))
     outcome = (
         Outcome.objects.select_related("meeting").filter(pk=action.from_outcome_id).first()
@@ -262,6 +267,13 @@ def action_page(
         updates=updates,
         overdue=is_overdue(action, today),
         stale=stale(Action.objects.filter(pk=action.pk), today).exists(),
+    )
+
+
+def updates_of(action: Action) -> QuerySet[ProgressUpdate]:
+    """The action's progress updates, newest first, with what the action page shows."""
+    return action.updates.select_related("author", "from_outcome__meeting").order_by(
+        "-reported_on", "-created_at", "-pk"
     )
 
 
@@ -384,3 +396,63 @@ def next_action_number(plan: WorkPlan) -> int:
     """The number an action added to the plan gets unless told otherwise."""
     last = plan.actions.order_by("-number").values_list("number", flat=True).first()
     return (last or 0) + 1
+
+
+def status_counts(plan: WorkPlan) -> list[str]:
+    """The status of every action of the plan, for its summary, however the table is paged."""
+    return list(plan.actions.order_by().values_list("status", flat=True))
+
+
+# --- Members' proposals ---------------------------------------------------------------------
+
+
+def proposals_listed(proposals: QuerySet[Proposal]) -> QuerySet[Proposal]:
+    """The proposals awaiting a decision first, newest first, then those decided, latest
+    decision first, with what their list shows."""
+    pending_first = Case(
+        When(status=Proposal.Status.PENDING, then=Value(0)),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
+    return proposals.select_related(
+        "member", "action", "proposed_by", "decided_by", "resulting_action"
+    ).order_by(pending_first, "-decided_at", "-proposed_at", "-pk")
+
+
+def members_to_propose(user, plan: WorkPlan) -> list:
+    """The members this person may propose on the plan, for a form's choices."""
+    from groups.models import Member
+
+    ids = sorted(permissions.proposing_members(user, plan))
+    return list(Member.objects.filter(pk__in=ids).order_by("name")) if ids else []
+
+
+def pending_proposals(plan: WorkPlan) -> int:
+    """How many of the plan's proposals await a decision."""
+    return plan.proposals.filter(status=Proposal.Status.PENDING).count()
+
+
+@dataclass
+class MemberNamed:
+    """An accepted proposal on an action's timeline: a member named lead or funder, or the
+    action itself added from a proposed initiative."""
+
+    at: datetime.datetime
+    by: object
+    member: object
+    kind: str
+    note: str
+
+
+def action_timeline(action: Action) -> list[StatusChange | MemberNamed]:
+    """The action's status changes and the proposals accepted for it, oldest first."""
+    accepted = Proposal.objects.filter(
+        Q(action=action) | Q(resulting_action=action), status=Proposal.Status.ACCEPTED
+    ).select_related("member", "decided_by")
+    named = [
+        MemberNamed(
+            at=p.decided_at, by=p.decided_by, member=p.member, kind=p.kind, note=p.decision_note
+        )
+        for p in accepted
+    ]
+    return sorted(status_timeline(action) + named, key=lambda entry: entry.at)

@@ -5,13 +5,16 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
 from meetings.models import Meeting, Outcome
-from portal import dates, permissions, versions
+from portal import dates, links, permissions, versions
+from portal.accounts.tasks import send_email
 from workplans import selectors
-from workplans.models import Action, Objective, ProgressUpdate, Revision, WorkPlan
+from workplans.models import Action, Objective, ProgressUpdate, Proposal, Revision, WorkPlan
 
 
 @transaction.atomic
@@ -540,22 +543,214 @@ def _actions_carry_over(old: WorkPlan, new: WorkPlan, *, by) -> None:
     status, members and priorities; linked to the new plan's objectives of the same number."""
     objectives = {o.number: o for o in new.objectives.all()}
     for action in selectors.actions_for_plan(old).exclude(status__in=selectors.CLOSED):
-        copy = Action(
-            plan=new,
-            number=action.number,
-            description=action.description,
-            status=action.status,
-            status_note=action.status_note,
-            target_period=action.target_period,
-            initiative=action.initiative,
-            in_bali_process_strategy=action.in_bali_process_strategy,
-            proposed_for_rso_work_plan=action.proposed_for_rso_work_plan,
+        action_copy(
+            new,
+            action,
+            by=by,
+            lead_members=action.lead_members.all(),
+            funding_members=action.funding_members.all(),
+            priorities=action.priorities.all(),
+            objectives=[
+                objectives[o.number] for o in action.objectives.all() if o.number in objectives
+            ],
         )
+
+
+# What an action takes into another plan (a successor, an import), besides its links.
+COPIED_FIELDS = (
+    "description",
+    "status",
+    "status_note",
+    "target_period",
+    "initiative",
+    "in_bali_process_strategy",
+    "proposed_for_rso_work_plan",
+)
+
+
+def action_copy(plan: WorkPlan, source, *, by=None, **links) -> Action:
+    """A new action of the plan with the number, wording and status of `source` (an action
+    of another plan, or an action read from a file) and the given links."""
+    copy = Action(
+        plan=plan,
+        number=source.number,
+        **{name: getattr(source, name) for name in COPIED_FIELDS},
+    )
+    if by is not None:
         copy._history_user = by
-        copy.save()
-        copy.lead_members.set(action.lead_members.all())
-        copy.funding_members.set(action.funding_members.all())
-        copy.priorities.set(action.priorities.all())
-        copy.objectives.set(
-            [objectives[o.number] for o in action.objectives.all() if o.number in objectives]
+    copy.save()
+    for name, values in links.items():
+        getattr(copy, name).set(values)
+    return copy
+
+
+# --- Members' proposals -------------------------------------------------------------------
+
+PROPOSAL_EMAIL = "workplans/email/proposal_decided"
+
+
+def _proposal_subject(kind: str, action: Action | None) -> str:
+    """What is proposed, in words: "to lead action 2", "a new initiative"."""
+    if kind == Proposal.Kind.LEAD:
+        return f"to lead action {action.number}"
+    if kind == Proposal.Kind.FUNDER:
+        return f"to fund action {action.number}"
+    return "a new initiative"
+
+
+def _members_of(action: Action, kind: str):
+    return action.lead_members if kind == Proposal.Kind.LEAD else action.funding_members
+
+
+def _check_action_takes(action: Action, member, kind: str) -> None:
+    """Refuse an action that is closed, or that the member already leads or funds."""
+    if action.status in permissions.CLOSED_ACTIONS:
+        raise ValidationError(
+            f"Action {action.number} is {action.get_status_display().lower()}: it takes no "
+            "more leads or funders."
         )
+    if _members_of(action, kind).filter(pk=member.pk).exists():
+        role = "a lead member" if kind == Proposal.Kind.LEAD else "a funding member"
+        raise ValidationError(f"{member.name} is already {role} of action {action.number}.")
+
+
+def _check_plan_open(plan: WorkPlan) -> None:
+    if plan.status == WorkPlan.Status.SUPERSEDED:
+        raise ValidationError(
+            f"{plan.title} is superseded: propose on the plan that succeeded it instead."
+        )
+
+
+@transaction.atomic
+def proposal_make(
+    plan: WorkPlan, *, by, member, kind: str, action: Action | None = None, description: str = ""
+) -> Proposal:
+    """A member's self-nomination, made by their expert or focal point: to lead or fund an
+    action of the plan, or a new initiative for it. It awaits the deciders."""
+    # Proposals of one plan wait for each other, so that a proposal sent twice at once is
+    # refused as a duplicate rather than made twice.
+    plan = WorkPlan.objects.select_for_update().select_related("group").get(pk=plan.pk)
+    if kind not in Proposal.Kind.values:
+        raise ValidationError({"kind": "Propose to lead or fund an action, or a new initiative."})
+    _check_plan_open(plan)
+    if member.pk not in permissions.proposing_members(by, plan):
+        raise ValidationError(
+            {
+                "member": f"You propose only the members you take part for in "
+                f"{plan.group.short_name}, and {member.name} is not one of them."
+            }
+        )
+    description = description.strip()
+    if kind == Proposal.Kind.INITIATIVE:
+        action = None
+        if not description:
+            raise ValidationError({"description": "Say what the new initiative would do."})
+    else:
+        if action is None or action.plan_id != plan.pk:
+            raise ValidationError("Choose an action of this plan to lead or fund.")
+        action = Action.objects.select_for_update().get(pk=action.pk)
+        _check_action_takes(action, member, kind)
+        waiting = (
+            Proposal.objects.filter(
+                action=action, member=member, kind=kind, status=Proposal.Status.PENDING
+            )
+            .select_related("proposed_by")
+            .first()
+        )
+        if waiting is not None:
+            who = f" by {waiting.proposed_by}" if waiting.proposed_by else ""
+            raise ValidationError(
+                f"{member.name}'s proposal {_proposal_subject(kind, action)} already awaits a "
+                f"decision (made{who} on {timezone.localtime(waiting.proposed_at):%-d %B %Y})."
+            )
+    proposal = Proposal(
+        plan=plan,
+        action=action,
+        member=member,
+        kind=kind,
+        description=description,
+        proposed_by=by,
+    )
+    proposal._history_user = by
+    proposal.full_clean()
+    proposal.save()
+    return proposal
+
+
+def _proposal_to_decide(proposal: Proposal, by) -> Proposal:
+    """The proposal's row, locked so that two deciders at once decide it once; refused when
+    it was decided already or is not theirs to decide."""
+    locked = (
+        Proposal.objects.select_for_update(of=("self",))
+        .select_related("plan__group", "member", "action", "proposed_by", "decided_by")
+        .get(pk=proposal.pk)
+    )
+    if locked.status != Proposal.Status.PENDING:
+        who = f" by {locked.decided_by}" if locked.decided_by else ""
+        when = f" on {timezone.localtime(locked.decided_at):%-d %B %Y}" if locked.decided_at else ""
+        raise ValidationError(
+            f"This proposal was already {locked.get_status_display().lower()}{who}{when}: "
+            "nothing changed."
+        )
+    if not permissions.can_decide_proposal(by, locked.plan):
+        raise ValidationError("Only the secretariat and the group's co-chairs decide proposals.")
+    return locked
+
+
+def _proposal_decided(proposal: Proposal, status: str, *, by, note: str) -> Proposal:
+    proposal.status = status
+    proposal.decided_by = by
+    proposal.decided_at = timezone.now()
+    proposal.decision_note = note.strip()
+    proposal._history_user = by
+    proposal.full_clean()
+    proposal.save()
+    _tell_proposer(proposal)
+    return proposal
+
+
+@transaction.atomic
+def proposal_accept(proposal: Proposal, *, by, note: str = "") -> Proposal:
+    """Accept a proposal: the member is named lead or funder of the action, or the new
+    initiative becomes the plan's next action, led by the member. The proposer is told."""
+    locked = _proposal_to_decide(proposal, by)
+    _check_plan_open(locked.plan)
+    if locked.kind == Proposal.Kind.INITIATIVE:
+        locked.resulting_action = action_add(
+            locked.plan,
+            by=by,
+            description=locked.description,
+            status=Action.Status.FOR_ACTION,
+            lead_members=[locked.member],
+        )
+    else:
+        action = Action.objects.select_for_update().get(pk=locked.action_id)
+        _check_action_takes(action, locked.member, locked.kind)
+        field = "lead_members" if locked.kind == Proposal.Kind.LEAD else "funding_members"
+        members = list(getattr(action, field).all()) + [locked.member]
+        action_edit(action, version=None, by=by, **{field: members})
+    return _proposal_decided(locked, Proposal.Status.ACCEPTED, by=by, note=note)
+
+
+@transaction.atomic
+def proposal_decline(proposal: Proposal, *, by, note: str = "") -> Proposal:
+    """Decline a proposal, with a note for the proposer, who is told."""
+    locked = _proposal_to_decide(proposal, by)
+    return _proposal_decided(locked, Proposal.Status.DECLINED, by=by, note=note)
+
+
+def _tell_proposer(proposal: Proposal) -> None:
+    """E-mail the decision to the proposer after the commit, if they may still read it
+    (decided in portal.permissions)."""
+    plan = proposal.plan
+    page = links.absolute(reverse("proposal_list", args=[plan.group.slug, plan.slug]))
+    context = {
+        "proposal": proposal,
+        "plan": plan,
+        "subject": _proposal_subject(proposal.kind, proposal.action),
+        "page": page,
+    }
+    subject = render_to_string(f"{PROPOSAL_EMAIL}_subject.txt", context).strip()
+    body = render_to_string(f"{PROPOSAL_EMAIL}.txt", context)
+    for person in permissions.proposal_recipients(proposal):
+        send_email.delay_on_commit(subject, body, person.email)

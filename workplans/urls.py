@@ -1,6 +1,6 @@
 from django.urls import path  # noqa: F401
 
-from workplans.views import actions, exchange, plans
+from workplans.views import actions, exchange, plans, proposals
 
 urlpatterns = [
     # Before the plan pages, which would read "import" and "new" as a plan's address.
@@ -88,6 +88,32 @@ urlpatterns = [
         "meetings/<int:meeting_id>/outcomes/<int:outcome_id>/action/",
         actions.outcome_action,
         name="outcome_action",
+    ),
+    # -- members' proposals
+    path(
+        "groups/<slug:group_slug>/work-plans/<slug:plan_slug>/proposals/",
+        proposals.proposal_list,
+        name="proposal_list",
+    ),
+    path(
+        "groups/<slug:group_slug>/work-plans/<slug:plan_slug>/proposals/initiative/",
+        proposals.initiative_propose,
+        name="initiative_propose",
+    ),
+    path(
+        "groups/<slug:group_slug>/work-plans/<slug:plan_slug>/proposals/<int:proposal_id>/accept/",
+        proposals.proposal_accept,
+        name="proposal_accept",
+    ),
+    path(
+        "groups/<slug:group_slug>/work-plans/<slug:plan_slug>/proposals/<int:proposal_id>/decline/",
+        proposals.proposal_decline,
+        name="proposal_decline",
+    ),
+    path(
+        "groups/<slug:group_slug>/work-plans/<slug:plan_slug>/actions/<int:number>/propose/",
+        proposals.action_propose,
+        name="action_propose",
     ),
     # -- import and export
     path(

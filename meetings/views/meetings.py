@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from meetings import forms, selectors, services
 from meetings.filters import MeetingFilter
 from meetings.models import Meeting
-from portal import dates, paging, permissions
+from portal import dates, paging, permissions, versions
 from portal.forms import add_service_errors
 from portal.submissions import answered_once
 
@@ -60,7 +60,10 @@ def meeting_detail(request, meeting_id):
         )
         return redirect("meeting_edit", meeting.pk)
     page = selectors.meeting_page(request.user, meeting)
-    context = {"page": page, "can_change": page.access.can_change}
+    # A held or cancelled meeting's invitations are no longer answered.
+    open_to_answers = meeting.status not in (Meeting.Status.HELD, Meeting.Status.CANCELLED)
+    answers = [(i, forms.AnswerForm(invitation=i)) for i in page.answerable if open_to_answers]
+    context = {"page": page, "can_change": page.access.can_change, "answers": answers}
     return render(request, "meetings/meeting_detail.html", context)
 
 
@@ -151,10 +154,7 @@ def invitations(request, meeting_id):
         "invite": invite,
         "attendance": attendance,
         "walk_in": walk_in,
-        "attended": meeting.attendance.select_related("member", "person"),
-        "invitations": _with_not_told(
-            meeting, list(meeting.invitations.select_related("member", "person", "responded_by"))
-        ),
+        **vars(selectors.invitations_page(meeting)),
     }
     return render(request, "meetings/invitation_list.html", context)
 
@@ -178,14 +178,6 @@ def _not_told(meeting, invitations):
     return [(i, audiences[i.pk].skipped) for i in invitations if audiences[i.pk].skipped]
 
 
-def _with_not_told(meeting, invitations):
-    """The invitations, each with ``not_told``: who reads it but may not see the meeting."""
-    skipped = {i.pk: left_out for i, left_out in _not_told(meeting, invitations)}
-    for invitation in invitations:
-        invitation.not_told = [reason for _, reason in skipped.get(invitation.pk, [])]
-    return invitations
-
-
 def _attended_invitations(meeting):
     attended = {(a.member_id, a.person_id) for a in meeting.attendance.all()}
     return [
@@ -203,10 +195,25 @@ def invitation_answer(request, meeting_id, invitation_id):
     invitation.meeting = meeting
     if not permissions.can_answer_invitation(request.user, invitation):
         raise Http404("No such invitation")
-    form = forms.AnswerForm(request.POST)
+    form = forms.AnswerForm(request.POST, invitation=invitation)
     if form.is_valid():
         try:
-            services.invitation_answer(invitation, form.cleaned_data["response"], request.user)
+            services.invitation_answer(
+                invitation,
+                form.cleaned_data["response"],
+                request.user,
+                note=form.cleaned_data["note"],
+                delegates=form.cleaned_data.get("delegates", ()),
+                version=form.version,
+            )
+        except versions.EditConflict as conflict:
+            changes = "; ".join(f"{label}: {old} → {new}" for label, old, new in conflict.changes)
+            messages.error(
+                request,
+                f"{', '.join(conflict.editors) or 'Someone'} answered since you opened the page"
+                f"{f' ({changes})' if changes else ''}. Your answer is not saved: read the "
+                "current answer below and answer again.",
+            )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -214,8 +221,61 @@ def invitation_answer(request, meeting_id, invitation_id):
                 request, f"Your answer is recorded: {invitation.get_response_display().lower()}."
             )
     else:
-        messages.error(request, "Choose whether you will attend.")
+        messages.error(request, " ".join(m for errors in form.errors.values() for m in errors))
     return redirect("meeting_detail", meeting.pk)
+
+
+@login_required
+def invite_group(request, meeting_id):
+    meeting = permissions.get_meeting_for_user(request.user, meeting_id, to_change=True)
+    if request.method == "POST":
+        try:
+            created = services.invitations_send_to_group(meeting, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                f"Invited the working group: {len(created)} new invitation"
+                f"{pluralize(len(created))}.",
+            )
+        return redirect("meeting_invitations", meeting.pk)
+    invitees = permissions.group_invitees(meeting)
+    new = [i for i in invitees if not i.already_invited]
+    context = {
+        "meeting": meeting,
+        "told": [i for i in new if not i.skipped],
+        "skipped": [i for i in new if i.skipped],
+        "already": [i for i in invitees if i.already_invited],
+        "closed": meeting.status in (Meeting.Status.HELD, Meeting.Status.CANCELLED),
+    }
+    return render(request, "meetings/invite_group.html", context)
+
+
+@login_required
+@require_POST
+def invitations_remind(request, meeting_id):
+    meeting = permissions.get_meeting_for_user(request.user, meeting_id, to_change=True)
+    try:
+        count = services.remind_now(meeting, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Reminded {count}.")
+    return redirect("meeting_invitations", meeting.pk)
+
+
+@login_required
+@require_POST
+def attendance_from_answers(request, meeting_id):
+    meeting = permissions.get_meeting_for_user(request.user, meeting_id, to_change=True)
+    try:
+        rows = services.attendance_from_answers(meeting, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Recorded the attendance of {len(rows)} from the answers.")
+    return redirect("meeting_invitations", meeting.pk)
 
 
 @login_required

@@ -39,7 +39,7 @@ def test_focal_point_answers_the_invitation_of_their_member(page, demo_site, sig
     open_meeting(page, demo_site, "WG-TIP annual meeting 2027")
     answer = page.locator("form.answer")
     expect(answer).to_contain_text("Australia is invited")
-    answer.get_by_label("Will attend").check()
+    answer.get_by_label("Will attend in person").check()
     answer.get_by_role("button", name="Answer").click()
     expect(page.get_by_role("status")).to_contain_text("Your answer is recorded: will attend")
     invitations = page.get_by_role("region", name="Invitations")

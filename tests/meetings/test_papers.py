@@ -487,6 +487,7 @@ def test_a_document_of_another_meeting_is_not_reachable_through_this_one(client,
 
 ALL = {level: 200 for level in LEVELS}
 NONE = {level: 404 for level in LEVELS}
+PUBLIC_LEVEL = {PUBLIC: 200, PARTICIPANTS: 404, CLEARED: 404, SECRETARIAT: 404}
 PARTICIPANT_LEVELS = {PUBLIC: 200, PARTICIPANTS: 200, CLEARED: 404, SECRETARIAT: 404}
 CLEARED_LEVELS = {PUBLIC: 200, PARTICIPANTS: 200, CLEARED: 200, SECRETARIAT: 404}
 SIGN_IN = {level: 302 for level in LEVELS}
@@ -509,6 +510,13 @@ def invited_observer(world):
     return person
 
 
+def invited_guest(world):
+    """A guest invited in person to take part, e.g. a speaker: not an observer."""
+    person = UserFactory(affiliation=MemberFactory())
+    services.invitations_send(world["open"]["meeting"], persons=[person])
+    return person
+
+
 PEOPLE = {
     "secretariat": lambda world: SecretariatFactory(),
     "participant": lambda world: participant(world["open"]["group"]),
@@ -520,6 +528,7 @@ PEOPLE = {
         world["clearance"]["group"], **valid_clearance()
     ),
     "invited observer": invited_observer,
+    "invited guest": invited_guest,
     "uninvited observer": lambda world: observer(),
     "member of another group": lambda world: participant(WorkingGroupFactory()),
     "stranger": lambda world: None,
@@ -533,7 +542,9 @@ ACCESS_MATRIX = [
     # The meeting itself is hidden: even its public papers answer 404.
     ("uncleared participant of the clearance group", "clearance", NONE),
     ("cleared participant of the clearance group", "clearance", CLEARED_LEVELS),
-    ("invited observer", "open", PARTICIPANT_LEVELS),
+    # An observer reads the public papers; the participants' papers are for those taking part.
+    ("invited observer", "open", PUBLIC_LEVEL),
+    ("invited guest", "open", PARTICIPANT_LEVELS),
     ("uninvited observer", "open", NONE),
     ("member of another group", "open", NONE),
     ("stranger", "open", SIGN_IN),

@@ -114,6 +114,8 @@ EDITABLE = {
         | {"in_bali_process_strategy", "proposed_for_rso_work_plan"},
     ),
     "workplans.Revision": (None, set()),
+    # Made and decided on the plan's pages (workplans.services.proposal_make and after).
+    "workplans.Proposal": (None, set()),
     # The change form is of a report already submitted, whose narrative is read-only.
     "reports.Report": (None, set()),
     "reports.RenderJob": (None, set()),

@@ -20,6 +20,7 @@ from workplans.forms import (
     ActionAddForm,
     ActionDiscontinueForm,
     ActionForm,
+    ActionProposalForm,
     ActionRenumberForm,
     ActionsStatusForm,
     NewActionForm,
@@ -63,8 +64,7 @@ def action_list(request):
 @login_required
 def action_detail(request, group_slug, plan_slug, number):
     action = permissions.get_action_for_user(request.user, group_slug, plan_slug, number)
-    form = UpdateForm() if permissions.can_post_update(request.user, action) else None
-    return _render_action(request, action, form)
+    return _render_action(request, action)
 
 
 @login_required
@@ -86,24 +86,52 @@ def action_update_post(request, group_slug, plan_slug, number):
     return _render_action(request, action, form)
 
 
-def _render_action(request, action: Action, form: UpdateForm | None):
+# Progress updates shown a page at a time on the action page, newest first.
+UPDATES_PER_PAGE = 10
+
+
+def _render_action(
+    request,
+    action: Action,
+    form: UpdateForm | None = None,
+    *,
+    proposal_form: ActionProposalForm | None = None,
+):
     today = timezone.localdate()
+    if form is None and permissions.can_post_update(request.user, action):
+        form = UpdateForm()
+    if proposal_form is None and permissions.can_propose(request.user, action.plan, action):
+        members = selectors.members_to_propose(request.user, action.plan)
+        proposal_form = ActionProposalForm(members=members)
+    updates = paging.page_of(request, selectors.updates_of(action), per_page=UPDATES_PER_PAGE)
     page = selectors.action_page(
         action,
         permissions.visible_meetings(request.user),
         permissions.outcome_visible_meetings(request.user),
         today,
+        updates=updates.rows,
     )
     context = {
         "page": page,
         "action": action,
         "plan": action.plan,
         "form": form,
+        "proposal_form": proposal_form,
+        # The heading names the member when the person proposes only one.
+        "proposing_as": _only_member(proposal_form),
+        "updates": updates,
         "stale_months": selectors.STALE_AFTER_MONTHS,
-        "timeline": selectors.status_timeline(action),
+        "timeline": selectors.action_timeline(action),
         "can_change": permissions.can_change_work_plan(request.user, action.plan),
     }
     return render(request, "workplans/action_detail.html", context)
+
+
+def _only_member(form: ActionProposalForm | None) -> str:
+    if form is None:
+        return ""
+    members = list(form.members.values())
+    return members[0].name if len(members) == 1 else ""
 
 
 def _action_url(action: Action) -> str:

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from portal import permissions
+from portal import paging, permissions
 from portal.forms import add_service_errors
 from portal.submissions import answered_once
 from workplans import chart, revisions, selectors, services
@@ -52,10 +52,7 @@ def plan_list(request, group_slug):
 @login_required
 def plan_detail(request, group_slug, plan_slug):
     plan = permissions.get_work_plan_for_user(request.user, group_slug, plan_slug)
-    form = None
-    if permissions.can_change_work_plan(request.user, plan):
-        form = RevisionForm(plan=plan)
-    return _render_plan(request, plan, form)
+    return _render_plan(request, plan)
 
 
 @login_required
@@ -63,6 +60,18 @@ def plan_detail(request, group_slug, plan_slug):
 @answered_once
 def revision_adopt(request, group_slug, plan_slug):
     plan = permissions.get_work_plan_for_user(request.user, group_slug, plan_slug, to_change=True)
+    if plan.status != WorkPlan.Status.ADOPTED:
+        # A draft is adopted at a meeting; a superseded plan is kept as it was last adopted.
+        messages.error(
+            request,
+            "Only an adopted plan takes a new revision: "
+            + (
+                "adopt the draft at a meeting first."
+                if plan.status == WorkPlan.Status.DRAFT
+                else "this plan is superseded."
+            ),
+        )
+        return redirect(_plan_url(plan))
     form = RevisionForm(request.POST, plan=plan)
     if form.is_valid():
         try:
@@ -77,17 +86,31 @@ def revision_adopt(request, group_slug, plan_slug):
     return _render_plan(request, plan, form)
 
 
-def _render_plan(request, plan: WorkPlan, form: RevisionForm | None):
-    rows = revisions.rows_from_actions(selectors.actions_for_plan(plan))
+def _render_plan(request, plan: WorkPlan, form: RevisionForm | None = None):
+    """The plan page: its table a page of actions at a time, the summary of them all, and
+    for its editors a new revision's form once it is adopted (a draft is adopted at a
+    meeting, from its own page)."""
+    user = request.user
+    can_change = permissions.can_change_work_plan(user, plan)
+    if form is None and can_change and plan.status == WorkPlan.Status.ADOPTED:
+        form = RevisionForm(plan=plan)
+    listing = paging.page_of(request, selectors.actions_for_plan(plan))
+    can_decide = permissions.can_decide_proposal(user, plan)
     context = {
         "plan": plan,
         "group": plan.group,
-        "rows": rows,
+        "listing": listing,
+        "rows": revisions.rows_from_actions(listing.rows),
         "objectives": list(plan.objectives.order_by("number")),
         "priorities": list(plan.group.regional_priorities.order_by("order")),
         "revisions": list(plan.revisions.defer("snapshot").order_by("number")),
-        "chart": chart.status_chart(row.status for row in rows),
+        "chart": chart.status_chart(selectors.status_counts(plan)),
+        "can_change": can_change,
         "form": form,
+        "can_decide": can_decide,
+        "pending_proposals": selectors.pending_proposals(plan) if can_decide else 0,
+        "can_propose": permissions.can_propose(user, plan),
+        "proposes": bool(permissions.proposing_members(user, plan)),
     }
     return render(request, "workplans/plan_detail.html", context)
 
