@@ -430,6 +430,15 @@ def load_participation(meetings: dict[str, Meeting], members: dict[str, Member])
             {"meeting": som, "member": members[slug], "person": None},
             as_observer=slug in SOM_2012_OBSERVERS,
         )
+    # Canada, a Bali Process observer, took part in the 2026 annual meeting as one.
+    annual = meetings["tip-annual-2026"]
+    if annual:
+        ensure(
+            Invitation,
+            {"meeting": annual, "member": members["canada"], "person": None},
+            as_observer=True,
+            response=Invitation.Response.ACCEPTED,
+        )
     upcoming = meetings["tip-annual-2027"]
     for slug in ["australia", "indonesia", "thailand", "sri-lanka", "canada"] if upcoming else []:
         ensure(
@@ -437,6 +446,17 @@ def load_participation(meetings: dict[str, Meeting], members: dict[str, Member])
             {"meeting": upcoming, "member": members[slug], "person": None},
             as_observer=members[slug].is_observer,
         )
+
+
+def load_personal_invitations(meetings: dict[str, Meeting]) -> None:
+    """Thailand has no focal point in WG-TIP: its expert is invited by name to the next
+    meeting, and answers for himself."""
+    from portal.accounts.models import User
+
+    upcoming = meetings["tip-annual-2027"]
+    existed, expert = find(User, username="expert.th")
+    if upcoming and expert:
+        ensure(Invitation, {"meeting": upcoming, "member": None, "person": expert})
 
 
 FORUM_STATEMENT = """Bali Process: Following the Money Forum, Bangkok, 16-17 May 2016
@@ -451,8 +471,59 @@ The co-chairs' recommendations for future action are recorded as the Forum's out
 """
 
 
+# Papers of the 2026 annual meeting, by agenda position: one public, one for participants,
+# so that a member's meeting pack holds both and an observer's the public one only.
+ANNUAL_2026_PAPERS = [
+    (
+        1,
+        "Concept note",
+        Document.Access.PUBLIC,
+        """<h1>WG-TIP annual meeting 2026: concept note</h1>
+<p>The annual meeting of the Working Group on Trafficking in Persons takes stock of the
+Forward Work Plan 2024-2026 in its last year and invites nominations for the next co-chair
+rotation.</p>
+<h2>Objectives</h2>
+<ul><li>Review progress on each action of the Forward Work Plan 2024-2026.</li>
+<li>Agree how the next Forward Work Plan will be drafted.</li>
+<li>Invite nominations for seat 1 of the co-chairs.</li></ul>""",
+    ),
+    (
+        2,
+        "Progress on the Forward Work Plan 2024-2026",
+        Document.Access.PARTICIPANTS,
+        """<h1>Forward Work Plan 2024-2026: progress by action</h1>
+<p>Prepared by the Regional Support Office for the working group's members.</p>
+<p>Most actions are ongoing. Members leading actions are invited to update their
+progress in the portal before the meeting, so that the annual report shows the status
+of each action as it stood at the end of the year.</p>""",
+    ),
+]
+
+
+def _paper_pdf(html: str) -> bytes:
+    from weasyprint import HTML
+
+    return HTML(string=f"<html lang='en'><body>{html}</body></html>").write_pdf()
+
+
 def load_papers(meetings: dict[str, Meeting], author) -> None:
-    """The Forum's statement as a paper every participant may read."""
+    """The Forum's statement as a paper every participant may read, and the papers of the
+    2026 annual meeting."""
+    annual = meetings["tip-annual-2026"]
+    for position, title, access, html in ANNUAL_2026_PAPERS if annual else []:
+        existed, _ = find(Document, meeting=annual, title=title)
+        if existed:
+            continue
+        papers.document_add(
+            annual,
+            title=title,
+            access=access,
+            upload=SimpleUploadedFile(
+                f"{title.lower().replace(' ', '-')}.pdf", _paper_pdf(html), "application/pdf"
+            ),
+            uploaded_by=author,
+            agenda_item=annual.agenda_items.filter(position=position).first(),
+        )
     forum = meetings["tip-forum-2016"]
     title = "Co-chairs' statement"
     existed, _ = find(Document, meeting=forum, title=title)

@@ -7,10 +7,8 @@ up in a contents hash: asking again for unchanged contents gives the pack alread
 and a pack whose contents no longer match what its reader may read (a new paper version,
 a lapsed clearance) is never handed out.
 
-The job follows the report renderings (reports/services.py): the row is the truth; a
-delivery of the task claims it (queued -> running) in one conditional UPDATE; the attempt
-number is the claim, so a run finishes the pack only if the row still holds its attempt;
-beat's sweep (``pack_requeue_stale``) is the one place that declares a run dead.
+The job is a row that is the truth about it, claimed, retried and swept as every
+background job is (portal/jobs.py, shared with the report renderings).
 """
 
 import dataclasses
@@ -23,13 +21,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pypdf
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import F, Prefetch, Q
+from django.db.models import Prefetch, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -39,13 +36,13 @@ from weasyprint.urls import path2url
 
 from meetings import agenda, papers, pdf, selectors
 from meetings.models import Document, DocumentVersion, Meeting, MeetingPack
-from portal import links, permissions
+from portal import jobs, links, permissions
 
 logger = logging.getLogger(__name__)
 
 # A pack still not made after this many attempts is given up as failed; how long a job may
 # wait or run before it counts as lost is settings.JOB_STALE_AFTER, as for renderings.
-MAX_ATTEMPTS = 6
+MAX_ATTEMPTS = jobs.MAX_ATTEMPTS
 COVER_TEMPLATE = "meetings/pdf/pack.html"
 STAMP_TEMPLATE = "meetings/pdf/pack_page_numbers.html"
 # Laid over the agenda's own print styles: the pack numbers its pages itself, across all.
@@ -430,44 +427,22 @@ def pack_request(meeting: Meeting, reader) -> MeetingPack:
     return pack
 
 
-def _send_to_worker(pack_id: int) -> None:
-    """After commit, hand the pack to the broker; one the broker cannot take stays queued
-    for the sweep, and the request still succeeds."""
+def _pack_task():
     from meetings import tasks
 
-    def send():
-        try:
-            tasks.make_meeting_pack.delay(pack_id)
-        except Exception:
-            logger.warning(
-                "Meeting pack %s stays queued: the broker did not take it; "
-                "the sweep sends it again once the broker answers.",
-                pack_id,
-                exc_info=True,
-            )
+    return tasks.make_meeting_pack
 
-    transaction.on_commit(send)
+
+PACKS = jobs.Jobs(
+    MeetingPack, task=_pack_task, what="Meeting pack", related=("meeting__group", "reader")
+)
+_send_to_worker = PACKS.send_after_commit
+_holding = PACKS.holding
 
 
 def _claim(pack_id: int) -> MeetingPack | None:
     """The pack, now being made under this attempt, or None when it is not queued."""
-    claimed = MeetingPack.objects.filter(pk=pack_id, status=MeetingPack.Status.QUEUED).update(
-        status=MeetingPack.Status.RUNNING,
-        attempts=F("attempts") + 1,
-        parts_done=0,
-        started_at=timezone.now(),
-        finished_at=None,
-    )
-    if not claimed:
-        return None
-    return MeetingPack.objects.select_related("meeting__group", "reader").get(pk=pack_id)
-
-
-def _holding(pack: MeetingPack):
-    """The pack's row while it is still being made under this run's attempt."""
-    return MeetingPack.objects.filter(
-        pk=pack.pk, status=MeetingPack.Status.RUNNING, attempts=pack.attempts
-    )
+    return PACKS.claim(pack_id, parts_done=0)
 
 
 def _file_name(pack: MeetingPack) -> str:
@@ -530,42 +505,14 @@ def _remove_earlier_files(pack: MeetingPack) -> None:
 
 def _pack_failed(pack: MeetingPack, error: Exception) -> MeetingPack:
     """Record why the pack could not be made; a passing error is queued again and re-raised."""
-    again = isinstance(error, OSError) and pack.attempts < MAX_ATTEMPTS
     known = isinstance(error, NoLongerReadable)
-    reason = str(error) if known else f"{type(error).__name__}: {error}"
-    held = _holding(pack).update(
-        status=MeetingPack.Status.QUEUED if again else MeetingPack.Status.FAILED,
-        error=reason[:2000],
-        finished_at=None if again else timezone.now(),
-    )
-    if held and again:
-        raise error
-    return MeetingPack.objects.get(pk=pack.pk)
+    return PACKS.failed(pack, error, reason=str(error) if known else None)
 
 
 def pack_requeue_stale(
     now: datetime.datetime | None = None, *, broker_idle: bool = True
 ) -> list[MeetingPack]:
     """Send again to a worker the packs queued or being made too long (a lost message, a
-    dead worker); give up on those that have had every attempt. The same rule as for
-    report renderings: a job runs at most JOB_TIME_LIMIT, so one past JOB_STALE_AFTER has
-    no live run left, and a queued one is lost only once nothing waits in the broker."""
-    cutoff = (now or timezone.now()) - datetime.timedelta(seconds=settings.JOB_STALE_AFTER)
-    lost = Q(status=MeetingPack.Status.RUNNING, started_at__lt=cutoff)
-    if broker_idle:
-        lost |= Q(status=MeetingPack.Status.QUEUED, queued_at__lt=cutoff)
-    requeued = []
-    with transaction.atomic():
-        for pack in MeetingPack.objects.filter(lost).select_for_update(skip_locked=True):
-            if pack.attempts >= MAX_ATTEMPTS:
-                pack.status = MeetingPack.Status.FAILED
-                pack.error = f"Gave up after {pack.attempts} attempts."
-                pack.finished_at = timezone.now()
-                pack.save(update_fields=["status", "error", "finished_at"])
-                continue
-            if pack.status == MeetingPack.Status.RUNNING:
-                pack.status = MeetingPack.Status.QUEUED
-                pack.save(update_fields=["status"])
-            _send_to_worker(pack.pk)
-            requeued.append(pack)
-    return requeued
+    dead worker); give up on those that have had every attempt (the rule of every job, in
+    portal/jobs.py)."""
+    return PACKS.requeue_stale(now, broker_idle=broker_idle)

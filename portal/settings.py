@@ -221,3 +221,6 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+if not REDIS_URL:
+    # With tasks run in-process, kombu's in-memory broker has no host, and says so.
+    LOGGING["loggers"]["kombu.connection"] = {"level": "ERROR"}

@@ -12,29 +12,24 @@ secretariat edits and submits the report again.
 """
 
 import datetime
-import logging
 import posixpath
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import TemporaryUploadedFile
 from django.db import transaction
-from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
 from groups.models import Member
 from groups.selectors import current_co_chair_terms
-from portal import links, permissions, versions
+from portal import jobs, links, permissions, versions
 from portal.accounts.tasks import send_email
 from reports.models import NARRATIVE_FIELDS, Approval, RenderJob, Report, ReportVersion
 
-logger = logging.getLogger(__name__)
-
 # A rendering still not done after this many attempts is given up as failed; how long
 # a job may wait or run before it counts as lost is settings.JOB_STALE_AFTER.
-MAX_ATTEMPTS = 6
+MAX_ATTEMPTS = jobs.MAX_ATTEMPTS
 
 
 def current_content_hash(report: Report) -> str:
@@ -373,43 +368,18 @@ def render_enqueue(report: Report, by=None) -> RenderJob:
     return job
 
 
-def _send_to_worker(job_id: int) -> None:
-    """After commit, hand the job to the broker. When the broker cannot take it, the
-    committed request still succeeds: the job stays queued and the sweep sends it."""
+def _render_task():
     from reports import tasks
 
-    def send():
-        try:
-            tasks.render_report_job.delay(job_id)
-        except Exception:
-            logger.warning(
-                "Rendering job %s stays queued: the broker did not take it; "
-                "the sweep sends it again once the broker answers.",
-                job_id,
-                exc_info=True,
-            )
-
-    transaction.on_commit(send)
+    return tasks.render_report_job
 
 
-def _claim(job_id: int) -> RenderJob | None:
-    """The job, now running under this attempt, or None when it is not queued."""
-    claimed = RenderJob.objects.filter(pk=job_id, status=RenderJob.Status.QUEUED).update(
-        status=RenderJob.Status.RUNNING,
-        attempts=F("attempts") + 1,
-        started_at=timezone.now(),
-        finished_at=None,
-    )
-    if not claimed:
-        return None
-    return RenderJob.objects.select_related("report__group", "report__meeting").get(pk=job_id)
-
-
-def _holding(job: RenderJob):
-    """The job's row while it is still running under this run's attempt."""
-    return RenderJob.objects.filter(
-        pk=job.pk, status=RenderJob.Status.RUNNING, attempts=job.attempts
-    )
+RENDERINGS = jobs.Jobs(
+    RenderJob, task=_render_task, what="Rendering job", related=("report__group", "report__meeting")
+)
+_send_to_worker = RENDERINGS.send_after_commit
+_claim = RENDERINGS.claim
+_holding = RENDERINGS.holding
 
 
 def render_run(job_id: int) -> RenderJob | None:
@@ -471,15 +441,7 @@ def _remove_earlier_attempts(job: RenderJob) -> None:
 
 def _render_failed(job: RenderJob, error: Exception) -> RenderJob:
     """Record why the rendering failed; a passing error is queued again and re-raised."""
-    again = isinstance(error, OSError) and job.attempts < MAX_ATTEMPTS
-    held = _holding(job).update(
-        status=RenderJob.Status.QUEUED if again else RenderJob.Status.FAILED,
-        error=f"{type(error).__name__}: {error}"[:2000],
-        finished_at=None if again else timezone.now(),
-    )
-    if held and again:
-        raise error
-    return RenderJob.objects.get(pk=job.pk)
+    return RENDERINGS.failed(job, error)
 
 
 def _write_atomically(field, name: str, data: bytes) -> None:
@@ -515,30 +477,6 @@ def render_retry(job: RenderJob, by=None) -> RenderJob:
 def render_requeue_stale(
     now: datetime.datetime | None = None, *, broker_idle: bool = True
 ) -> list[RenderJob]:
-    """Send again to a worker the jobs queued or running too long (the broker lost their
-    message, or their worker died); give up on those that have had every attempt.
-
-    A job runs at most settings.JOB_TIME_LIMIT, so one running past JOB_STALE_AFTER has
-    no live run left. A job queued that long is lost only if nothing waits in the broker
-    any more (`broker_idle`); while a backlog drains it is left to its message.
-    """
-    cutoff = (now or timezone.now()) - datetime.timedelta(seconds=settings.JOB_STALE_AFTER)
-    lost = Q(status=RenderJob.Status.RUNNING, started_at__lt=cutoff)
-    if broker_idle:
-        lost |= Q(status=RenderJob.Status.QUEUED, queued_at__lt=cutoff)
-    stale = RenderJob.objects.filter(lost)
-    requeued = []
-    with transaction.atomic():
-        for job in stale.select_for_update(skip_locked=True):
-            if job.attempts >= MAX_ATTEMPTS:
-                job.status = RenderJob.Status.FAILED
-                job.error = f"Gave up after {job.attempts} attempts."
-                job.finished_at = timezone.now()
-                job.save(update_fields=["status", "error", "finished_at"])
-                continue
-            if job.status == RenderJob.Status.RUNNING:
-                job.status = RenderJob.Status.QUEUED
-                job.save(update_fields=["status"])
-            _send_to_worker(job.pk)
-            requeued.append(job)
-    return requeued
+    """Send again to a worker the renderings queued or running too long; give up on those
+    that have had every attempt (the rule in portal/jobs.py)."""
+    return RENDERINGS.requeue_stale(now, broker_idle=broker_idle)

@@ -2,6 +2,7 @@ import datetime
 import io
 
 import pytest
+from django.conf import settings as portal_settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
@@ -143,7 +144,7 @@ def test_a_rendering_given_up_for_dead_leaves_no_file_when_it_ends(
     def slow_past_the_staleness_age(report, content):
         runs.append(report)
         if len(runs) == 1:  # the first run: the sweep starts a second one meanwhile
-            later = timezone.now() + datetime.timedelta(seconds=settings.JOB_STALE_AFTER + 1)
+            later = timezone.now() + datetime.timedelta(seconds=portal_settings.JOB_STALE_AFTER + 1)
             with django_capture_on_commit_callbacks(execute=True):
                 assert services.render_requeue_stale(now=later) == [job]
         return real(report, content)
@@ -160,7 +161,7 @@ def test_the_file_of_a_run_killed_before_it_finished_the_job_is_removed(
     report, settings, django_capture_on_commit_callbacks
 ):
     job = services.render_job_create(report)
-    long_ago = timezone.now() - datetime.timedelta(seconds=settings.JOB_STALE_AFTER + 1)
+    long_ago = timezone.now() - datetime.timedelta(seconds=portal_settings.JOB_STALE_AFTER + 1)
     RenderJob.objects.filter(pk=job.pk).update(
         status=RenderJob.Status.RUNNING, started_at=long_ago, attempts=1
     )
@@ -221,7 +222,7 @@ def test_a_broker_that_does_not_answer_leaves_the_job_queued_for_the_sweep(
     assert job.status == RenderJob.Status.QUEUED
     assert f"Rendering job {job.pk} stays queued" in caplog.text
     monkeypatch.undo()
-    later = timezone.now() + datetime.timedelta(seconds=services.settings.JOB_STALE_AFTER + 1)
+    later = timezone.now() + datetime.timedelta(seconds=portal_settings.JOB_STALE_AFTER + 1)
     with django_capture_on_commit_callbacks(execute=True):
         assert services.render_requeue_stale(now=later) == [job]
     job.refresh_from_db()
@@ -247,7 +248,7 @@ def test_the_approved_pdf_is_frozen_once_and_never_replaced(
 def test_stale_jobs_are_sent_to_a_worker_again(
     report, settings, django_capture_on_commit_callbacks
 ):
-    long_ago = timezone.now() - datetime.timedelta(seconds=settings.JOB_STALE_AFTER + 1)
+    long_ago = timezone.now() - datetime.timedelta(seconds=portal_settings.JOB_STALE_AFTER + 1)
     lost_in_queue = services.render_job_create(report)
     lost_running = services.render_job_create(report)
     fresh = services.render_job_create(report)
@@ -361,7 +362,7 @@ def test_a_draft_and_its_renderings_are_hidden_from_members_and_strangers(client
 def test_a_job_queued_behind_a_backlog_is_left_to_its_message(
     report, settings, django_capture_on_commit_callbacks
 ):
-    later = timezone.now() + datetime.timedelta(seconds=settings.JOB_STALE_AFTER + 1)
+    later = timezone.now() + datetime.timedelta(seconds=portal_settings.JOB_STALE_AFTER + 1)
     waiting = services.render_job_create(report)
     with django_capture_on_commit_callbacks(execute=True):
         assert services.render_requeue_stale(now=later, broker_idle=False) == []

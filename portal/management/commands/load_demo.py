@@ -87,6 +87,7 @@ class Command(BaseCommand):
         groups_demo.load_nominations(groups, members, meetings)
         meetings_demo.load_participation(meetings, members)
         logins = accounts_demo.load_people(members, groups, password)
+        meetings_demo.load_personal_invitations(meetings)
         _, secretariat = find(User, username="secretariat")
         meetings_demo.load_papers(meetings, secretariat)
         workplans_demo.load_work_plans(groups, members, meetings, secretariat)
