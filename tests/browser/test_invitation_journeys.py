@@ -48,9 +48,7 @@ def test_the_secretariat_invites_the_working_group_after_a_preview(
         expect(to_invite).to_contain_text(name)
     # The demo invited the Thai expert by name already: he is not invited twice.
     expect(to_invite).not_to_contain_text("Somchai Rattanakul")
-    expect(page.get_by_role("region", name="Already invited")).to_contain_text(
-        "Somchai Rattanakul"
-    )
+    expect(page.get_by_role("region", name="Already invited")).to_contain_text("Somchai Rattanakul")
     expect(page.locator("main")).to_contain_text(
         "Nimal Perera: Nimal Perera has no e-mail address."
     )
