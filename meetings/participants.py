@@ -33,6 +33,8 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 class Delegate:
     name: str
     title: str
+    # Attended online rather than in the room (the internal list says so).
+    online: bool = False
 
 
 @dataclass(frozen=True)
@@ -72,8 +74,11 @@ def _section_of(member: Member, rows: list[Attendance]) -> str:
     return STATES if member.kind == Member.Kind.STATE else ORGANISATIONS
 
 
-def _delegate(person) -> Delegate:
-    return Delegate(name=person.get_full_name() or person.username, title=person.job_title)
+def _delegate(row: Attendance) -> Delegate:
+    person = row.person
+    return Delegate(
+        name=person.get_full_name() or person.username, title=person.job_title, online=row.online
+    )
 
 
 def _sort_key(person) -> tuple[str, str, str]:
@@ -89,8 +94,10 @@ def participants_list(meeting: Meeting, *, named: bool) -> ParticipantsList:
     grouped: dict[str, list[ListedMember]] = {title: [] for title in SECTION_ORDER}
     for member_rows in sorted(by_member.values(), key=lambda r: r[0].member.name.casefold()):
         member = member_rows[0].member
-        people = sorted((r.person for r in member_rows if r.person is not None), key=_sort_key)
-        delegates = [_delegate(p) for p in people] if named else []
+        people = sorted(
+            (r for r in member_rows if r.person is not None), key=lambda r: _sort_key(r.person)
+        )
+        delegates = [_delegate(r) for r in people] if named else []
         grouped[_section_of(member, member_rows)].append(
             ListedMember(name=member.display_name, delegates=delegates)
         )
@@ -113,7 +120,9 @@ def participants_csv(listing: ParticipantsList) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(
-        ["section", "member", "name", "title"] if listing.named else ["section", "member"]
+        ["section", "member", "name", "title", "attended"]
+        if listing.named
+        else ["section", "member"]
     )
     for section in listing.sections:
         for member in section.members:
@@ -122,7 +131,8 @@ def participants_csv(listing: ParticipantsList) -> bytes:
                 continue
             # A member whose delegates were not named still appears, on a row of its own.
             for delegate in member.delegates or [Delegate(name="", title="")]:
-                cells = [section.title, member.name, delegate.name, delegate.title]
+                attended = ("online" if delegate.online else "in person") if delegate.name else ""
+                cells = [section.title, member.name, delegate.name, delegate.title, attended]
                 writer.writerow([_safe_cell(cell) for cell in cells])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 

@@ -123,8 +123,8 @@ def test_internal_page_and_files_name_delegates_in_that_order(client, held):
     )
     assert "Areerat Chaiyo" in page and "First Secretary" in page
     rows = _csv_rows(client.get(reverse("participants_list_csv", args=[meeting.pk])))
-    assert rows[0] == ["section", "member", "name", "title"]
-    assert rows[1] == ["States", "Australia", "Joan Smith", "Assistant Secretary"]
+    assert rows[0] == ["section", "member", "name", "title", "attended"]
+    assert rows[1] == ["States", "Australia", "Joan Smith", "Assistant Secretary", "in person"]
     assert [row[2] for row in rows[1:]] == [
         "Joan Smith",
         "Areerat Chaiyo",
@@ -180,7 +180,7 @@ def test_member_recorded_without_names_is_listed_with_delegates_not_named(client
     rows = _csv_rows(client.get(reverse("participants_list_csv", args=[meeting.pk])))
 
     assert "Delegates not named" in page
-    assert rows[1:] == [["States", "Thailand", "", ""]]
+    assert rows[1:] == [["States", "Thailand", "", "", ""]]
 
 
 def test_internal_list_is_404_for_a_group_member_not_taking_part_and_for_a_stranger(client, held):
@@ -240,6 +240,7 @@ def test_formula_looking_name_is_neutralised_in_the_csv(client):
         '\'=HYPERLINK("http://x")',
         "'=cmd|' /C calc'!A0 @Sum",
         "'+1",
+        "in person",
     ]
     assert public[1] == ["States", '\'=HYPERLINK("http://x")']
 
@@ -261,3 +262,19 @@ def test_list_queries_do_not_grow_with_the_delegates(client, django_assert_max_n
             assert client.get(reverse(name, args=[meeting.pk])).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
+
+
+def test_the_internal_list_says_who_attended_online_and_the_public_one_does_not(client, held):
+    meeting = held["meeting"]
+    meeting.attendance.filter(person__last_name="Chaiyo").update(online=True)
+    client.force_login(held["people"][0])
+    page = client.get(reverse("participants_list", args=[meeting.pk])).content.decode()
+    assert "(online)" in page.split("Areerat Chaiyo")[1].split("</li>")[0]
+    assert page.count("(online)") == 1
+    rows = _csv_rows(client.get(reverse("participants_list_csv", args=[meeting.pk])))
+    attended = {row[2]: row[4] for row in rows[1:]}
+    assert attended["Areerat Chaiyo"] == "online" and attended["Joan Smith"] == "in person"
+    text = _pdf_text(client.get(reverse("participants_list_pdf", args=[meeting.pk])))
+    assert "Areerat Chaiyo (online)" in text
+    public = client.get(reverse("participants_public", args=[meeting.pk])).content.decode()
+    assert "online" not in public
