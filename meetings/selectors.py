@@ -14,6 +14,7 @@ from meetings.models import (
     Document,
     Invitation,
     Meeting,
+    MeetingPack,
     Outcome,
     Speaker,
 )
@@ -76,6 +77,8 @@ class MeetingPage:
     counts: Counts
     answerable: list[Invitation]
     access: permissions.MeetingAccess
+    # The person's own latest meeting pack of this meeting, if they have asked for one.
+    latest_pack: MeetingPack | None = None
 
 
 def meeting_page(user, meeting: Meeting) -> MeetingPage:
@@ -114,6 +117,11 @@ def meeting_page(user, meeting: Meeting) -> MeetingPage:
             if not access.can_change and permissions.can_answer_invitation(user, i)
         ],
         access=access,
+        latest_pack=(
+            meeting.packs.filter(reader=user).order_by("-queued_at", "-pk").first()
+            if items is not None and user.is_authenticated
+            else None
+        ),
     )
 
 

@@ -560,3 +560,18 @@ def test_a_pack_whose_reader_may_no_longer_see_the_agenda_fails_with_the_reason(
     failed = pack.pack_run(requested.pk)
     assert failed.status == MeetingPack.Status.FAILED and not failed.pdf
     assert failed.error == "You may no longer see this meeting's agenda."
+
+
+def test_the_meeting_page_leads_each_reader_to_their_own_latest_pack(
+    client, meeting, group, django_capture_on_commit_callbacks
+):
+    reader, other = participant(group), participant(group)
+    client.force_login(reader)
+    made = request_pack(client, meeting, django_capture_on_commit_callbacks)
+    page = client.get(reverse("meeting_detail", args=[meeting.pk])).content.decode()
+    assert "Your latest pack" in page and "Ready" in page
+    assert reverse("meeting_pack", args=[meeting.pk, made.pk]) in page
+    client.force_login(other)
+    page = client.get(reverse("meeting_detail", args=[meeting.pk])).content.decode()
+    assert "Your latest pack" not in page
+    assert reverse("meeting_pack", args=[meeting.pk, made.pk]) not in page
