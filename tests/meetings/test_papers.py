@@ -53,13 +53,20 @@ OOXML_MAIN = {
 }
 
 
+def _entry(name: str) -> zipfile.ZipInfo:
+    entry = zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0))
+    entry.compress_type = zipfile.ZIP_DEFLATED
+    return entry
+
+
 def office(extension: str) -> bytes:
-    """A minimal Office Open XML file with its content types, relationships and main part."""
+    """A minimal Office Open XML file with its content types, relationships and main part;
+    the same bytes each time (its entries carry a fixed date, not the clock's)."""
     part, content_type = OOXML_MAIN[extension]
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(
-            "[Content_Types].xml",
+            _entry("[Content_Types].xml"),
             '<?xml version="1.0" encoding="UTF-8"?>'
             '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
             '<Default Extension="xml" ContentType="application/xml"/>'
@@ -68,13 +75,13 @@ def office(extension: str) -> bytes:
             "</Types>",
         )
         archive.writestr(
-            "_rels/.rels",
+            _entry("_rels/.rels"),
             '<?xml version="1.0" encoding="UTF-8"?>'
             '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
             f'<Relationship Id="rId1" Target="{part}" Type="http://schemas.openxmlformats.org/'
             'officeDocument/2006/relationships/officeDocument"/></Relationships>',
         )
-        archive.writestr(part, '<?xml version="1.0" encoding="UTF-8"?><document/>')
+        archive.writestr(_entry(part), '<?xml version="1.0" encoding="UTF-8"?><document/>')
     return buffer.getvalue()
 
 
