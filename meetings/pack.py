@@ -31,12 +31,11 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
-from weasyprint import CSS, HTML
-from weasyprint.urls import path2url
 
 from meetings import agenda, papers, pdf, selectors
 from meetings.models import Document, DocumentVersion, Meeting, MeetingPack
 from portal import jobs, links, permissions
+from portal import pdf as printing
 
 logger = logging.getLogger(__name__)
 
@@ -225,10 +224,7 @@ def _open_paper(paper: PackPaper) -> pypdf.PdfReader | None:
 
 def _render(html: str):
     """WeasyPrint's pages of one part, fetching nothing but the static folder's files."""
-    fetcher = pdf.StaticFilesOnly()
-    pages = CSS(filename=str(fetcher.folder / PAGES_STYLESHEET), url_fetcher=fetcher)
-    document = HTML(string=html, base_url=path2url(fetcher.folder), url_fetcher=fetcher)
-    return document.render(stylesheets=[pages])
+    return printing.layout(html, stylesheets=(PAGES_STYLESHEET,))
 
 
 def _agenda_context(meeting: Meeting, scheduled, printed_at) -> dict:

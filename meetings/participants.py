@@ -13,13 +13,11 @@ from dataclasses import dataclass
 
 from django.template.loader import render_to_string
 from django.utils import timezone
-from weasyprint import HTML
-from weasyprint.urls import path2url
 
 from groups.models import Member
 from meetings import selectors
 from meetings.models import Attendance, Meeting
-from meetings.pdf import StaticFilesOnly
+from portal import pdf
 
 PDF_TEMPLATE = "meetings/pdf/participants.html"
 STATES, ORGANISATIONS, OBSERVERS = "States", "International organisations", "Observers"
@@ -151,5 +149,4 @@ def participants_pdf(listing: ParticipantsList) -> bytes:
     }
     with timezone.override(zone):
         html = render_to_string(PDF_TEMPLATE, context)
-    fetcher = StaticFilesOnly()
-    return HTML(string=html, base_url=path2url(fetcher.folder), url_fetcher=fetcher).write_pdf()
+    return pdf.html_to_pdf(html)

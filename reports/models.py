@@ -43,6 +43,10 @@ class Report(models.Model):
     )
     co_chairs_remarks = models.TextField("co-chairs' remarks", blank=True)
     next_steps = models.TextField("what comes next", blank=True)
+    # The oral-update brief's numbered speaking points as the secretariat edited them:
+    # [{"section": ..., "text": ..., "included": bool}]; empty while they are drafted
+    # from the portal's data (see reports.brief).
+    speaking_points = models.JSONField(default=list, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     # The co-chairs serving at submission: every one of them must approve.
     approvers = models.ManyToManyField("groups.Member", blank=True, related_name="+")

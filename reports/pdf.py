@@ -1,10 +1,8 @@
 """The report as HTML (the browser preview) and as a PDF (WeasyPrint), from its content only."""
 
 from django.template.loader import render_to_string
-from weasyprint import HTML
-from weasyprint.urls import path2url
 
-from meetings.pdf import StaticFilesOnly
+from portal import pdf
 from reports import narrative
 from reports.models import Report
 from workplans import chart
@@ -15,8 +13,7 @@ BODIES = {
     Report.Kind.BRIEF: "reports/pdf/report_body.html",
     Report.Kind.OUTCOME_RECORD: "reports/pdf/outcome_record_body.html",
 }
-AUTHOR = "Regional Support Office"
-PDF_VARIANT = "pdf/ua-1"
+AUTHOR = pdf.AUTHOR
 
 
 def _context(report: Report, content: dict, *, preview: bool) -> dict:
@@ -54,6 +51,4 @@ def report_html(report: Report, content: dict, *, preview: bool = True) -> str:
 def report_pdf(report: Report, content: dict) -> bytes:
     """The report on A4, tagged as PDF/UA, with only the project's static files loaded."""
     html = render_to_string(TEMPLATE, _context(report, content, preview=False))
-    fetcher = StaticFilesOnly()
-    document = HTML(string=html, base_url=path2url(fetcher.folder), url_fetcher=fetcher)
-    return document.write_pdf(pdf_variant=PDF_VARIANT, pdf_tags=True)
+    return pdf.html_to_pdf(html)

@@ -140,3 +140,70 @@ def earlier_version(report: Report, number: str | int | None) -> ReportVersion:
         return report.versions.get(number=int(number))
     except ReportVersion.DoesNotExist:
         raise Http404("No such version") from None
+
+
+# --- The approval block of a printed report ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class ApprovalLine:
+    member: str
+    person: str
+    approved_on: str
+
+
+@dataclass(frozen=True)
+class ApprovalBlock:
+    """Who approved the content printed, when, and its fingerprint; or who it waits for.
+    What ``templates/print/approval_block.html`` prints at the end of every report."""
+
+    approved: bool
+    lines: list[ApprovalLine]
+    waiting_for: list[str]
+    fingerprint: str
+    state: str
+
+
+def _day(moment) -> str:
+    from django.utils import timezone
+
+    day = timezone.localtime(moment).date()
+    return f"{day.day} {day:%B %Y}"
+
+
+def approval_block(report: Report, content_hash: str, *, version: int | None = None):
+    """The approval block for the content with this fingerprint: the standing approvals
+    of it (of ``version``, the report's current one by default), one per co-chair member."""
+    version = report.version if version is None else version
+    approvals = (
+        report.approvals.filter(
+            version=version,
+            decision=Approval.Decision.APPROVED,
+            content_hash=content_hash,
+        )
+        .select_related("member", "person")
+        .order_by("member__name", "decided_at")
+    )
+    if version == report.version:
+        approvals = approvals.filter(withdrawn_at__isnull=True)
+    lines, seen = [], set()
+    for approval in approvals:
+        if approval.member_id in seen:
+            continue
+        seen.add(approval.member_id)
+        person = approval.person.get_full_name() or approval.person.username
+        lines.append(ApprovalLine(str(approval.member), person, _day(approval.decided_at)))
+    approvers = list(report.approvers.order_by("name")) if report.submitted_at else []
+    waiting = [str(m) for m in approvers if m.pk not in seen]
+    approved = (
+        bool(lines)
+        and not waiting
+        and (version != report.version or report.approved_content_hash == content_hash)
+    )
+    if approved:
+        state = "Approved by the co-chairs"
+    elif report.submitted_at and report.status == Report.Status.SUBMITTED:
+        state = "Waiting for the co-chairs' approval"
+    else:
+        state = "Draft: not yet approved by the co-chairs"
+    return ApprovalBlock(approved, lines, waiting, content_hash, state)

@@ -290,3 +290,51 @@ class Revision(models.Model):
 
     def __str__(self):
         return f"{self.plan}, revision {self.number}: {self.label}"
+
+
+def attachment_upload_path(attachment: "Attachment", filename: str) -> str:
+    # The stored name never comes from the uploader: only the checked extension does.
+    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"workplans/{attachment.plan_id}/attachments/{attachment.sha256[:16]}.{suffix}"
+
+
+class Attachment(models.Model):
+    """A document attached to a work plan or to one of its actions, such as the list of
+    regional priorities at "Attachment A": listed in the printed plan, and appended to it
+    when it is a PDF. Read by whoever may read the plan."""
+
+    plan = models.ForeignKey(WorkPlan, on_delete=models.CASCADE, related_name="attachments")
+    action = models.ForeignKey(
+        Action,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="attachments",
+        help_text="The action it belongs to; none for the whole plan.",
+    )
+    label = models.CharField(max_length=40, help_text='How the plan refers to it: "Attachment A".')
+    title = models.CharField(max_length=300)
+    file = models.FileField(upload_to=attachment_upload_path, max_length=300)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["plan", "label", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "label"], name="attachment_label_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.label}: {self.title}"
+
+    @property
+    def is_pdf(self) -> bool:
+        return self.content_type == "application/pdf"

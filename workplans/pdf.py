@@ -5,10 +5,8 @@ from dataclasses import dataclass
 
 from django.template.loader import render_to_string
 from django.utils import timezone
-from weasyprint import HTML
-from weasyprint.urls import path2url
 
-from meetings.pdf import StaticFilesOnly
+from portal import pdf
 from workplans import selectors
 from workplans.models import Action, WorkPlan
 
@@ -67,6 +65,4 @@ def plan_pdf(plan: WorkPlan, *, actions: list[PrintedAction]) -> bytes:
         "printed_at": timezone.localtime(),
     }
     html = render_to_string(TEMPLATE, context)
-    # The same fetcher as the printable agenda: files of the static folder, nothing else.
-    fetcher = StaticFilesOnly()
-    return HTML(string=html, base_url=path2url(fetcher.folder), url_fetcher=fetcher).write_pdf()
+    return pdf.html_to_pdf(html)

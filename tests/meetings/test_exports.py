@@ -14,6 +14,7 @@ from weasyprint.urls import FatalURLFetchingError, path2url
 
 from meetings import agenda, calendar, pdf
 from meetings.models import Document, Meeting
+from portal import pdf as printing
 from tests.factories import (
     MeetingFactory,
     ParticipationFactory,
@@ -415,28 +416,28 @@ def no_network(monkeypatch):
     ],
 )
 def test_fetcher_refuses_anything_but_the_static_folder(no_network, url):
-    with pytest.raises(pdf.ResourceRefused):
-        pdf.StaticFilesOnly().fetch(url)
+    with pytest.raises(printing.ResourceRefused):
+        printing.StaticFilesOnly().fetch(url)
 
 
 def test_fetcher_refuses_a_path_escaping_the_static_folder(no_network, settings):
-    static = path2url(pdf.static_folder())
+    static = path2url(printing.static_folder())
     for escape in ["../pyproject.toml", "css/../../pyproject.toml", "../../../../etc/passwd"]:
-        with pytest.raises(pdf.ResourceRefused):
-            pdf.StaticFilesOnly().fetch(static + escape)
-    with pytest.raises(pdf.ResourceRefused):
-        pdf.StaticFilesOnly().fetch(static + "css/no-such-file.css")
+        with pytest.raises(printing.ResourceRefused):
+            printing.StaticFilesOnly().fetch(static + escape)
+    with pytest.raises(printing.ResourceRefused):
+        printing.StaticFilesOnly().fetch(static + "css/no-such-file.css")
 
 
 def test_fetcher_serves_the_print_stylesheet(no_network):
-    fetcher = pdf.StaticFilesOnly()
-    response = fetcher.fetch(path2url(pdf.static_folder()) + "css/print-base.css")
+    fetcher = printing.StaticFilesOnly()
+    response = fetcher.fetch(path2url(printing.static_folder()) + "css/print-base.css")
     assert response.content_type == "text/css"
     assert b"counter(pages)" in response.read()
 
 
 def test_a_pdf_that_asks_for_an_outside_resource_is_not_rendered(no_network):
-    fetcher = pdf.StaticFilesOnly()
+    fetcher = printing.StaticFilesOnly()
     html = weasyprint.HTML(
         string='<p>Agenda</p><img src="http://example.org/logo.png" alt="">',
         base_url=path2url(fetcher.folder),

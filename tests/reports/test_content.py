@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from meetings.models import Meeting, Outcome
-from meetings.pdf import StaticFilesOnly, static_folder
+from portal.pdf import StaticFilesOnly, static_folder
 from reports import assembly, pdf
 from reports.models import Report
 from reports.narrative import render_markdown

@@ -162,10 +162,20 @@ def test_rendering_the_plan_pdf_runs_no_query(demo, django_assert_num_queries):
         assert pdf.plan_pdf(plan, actions=actions).startswith(b"%PDF-")
 
 
-def test_plan_pdf_uses_the_meetings_fetcher_of_static_files():
-    from meetings import pdf as meetings_pdf
+def test_plan_pdf_loads_nothing_but_static_files(demo, monkeypatch):
+    from portal.pdf import StaticFilesOnly, static_folder
 
-    assert pdf.StaticFilesOnly is meetings_pdf.StaticFilesOnly
+    asked = []
+    original = StaticFilesOnly.fetch
+
+    def recording(self, url, headers=None):
+        asked.append(url)
+        return original(self, url, headers)
+
+    monkeypatch.setattr(StaticFilesOnly, "fetch", recording)
+    plan = demo_plan()
+    pdf.plan_pdf(plan, actions=pdf.printable_actions(plan))
+    assert asked and all(url.startswith(static_folder().as_uri()) for url in asked)
 
 
 def many_actions(group, count: int) -> WorkPlan:
