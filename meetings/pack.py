@@ -142,7 +142,7 @@ def _contents_hash(meeting, scheduled, sections) -> str:
     """sha256 over the agenda as shown and (document, version, sha256) of every paper."""
     shown = {
         "meeting": _agenda_facts(meeting),
-        "agenda": [dataclasses.asdict(pdf._printed(entry)) for entry in scheduled],
+        "agenda": [dataclasses.asdict(pdf.printed_item(entry)) for entry in scheduled],
         "papers": [
             [section.number, paper.document_id, paper.version, paper.sha256, paper.title]
             for section in sections
@@ -152,17 +152,13 @@ def _contents_hash(meeting, scheduled, sections) -> str:
     return hashlib.sha256(json.dumps(shown, sort_keys=True, default=str).encode()).hexdigest()
 
 
-def _holder(meeting: Meeting) -> str:
-    return meeting.group.name if meeting.group_id else meeting.get_body_display()
-
-
 def _agenda_facts(meeting: Meeting) -> list:
     return [
         meeting.pk,
         meeting.title,
         meeting.get_kind_display(),
         meeting.get_status_display(),
-        _holder(meeting),
+        pdf.holder(meeting),
         meeting.starts_at.isoformat(),
         meeting.ends_at.isoformat(),
         meeting.time_zone,
@@ -207,19 +203,10 @@ def _open_paper(paper: PackPaper) -> pypdf.PdfReader | None:
             data = stored.read()
     except FileNotFoundError:
         return None
-    try:
-        reader = pypdf.PdfReader(io.BytesIO(data))
-        if reader.is_encrypted or not reader.pages:
-            return None
-        checked = io.BytesIO()
-        writer = pypdf.PdfWriter()
-        writer.append(reader, import_outline=False)
-        writer.write(checked)
-        checked.seek(0)
-        return pypdf.PdfReader(checked)
-    except Exception as error:
-        logger.info("Paper %s could not go into a meeting pack: %r", paper.document_id, error)
-        return None
+    reader = printing.appendable(data)
+    if reader is None:
+        logger.info("Paper %s could not go into a meeting pack.", paper.document_id)
+    return reader
 
 
 def _render(html: str):
@@ -227,27 +214,10 @@ def _render(html: str):
     return printing.layout(html, stylesheets=(PAGES_STYLESHEET,))
 
 
-def _agenda_context(meeting: Meeting, scheduled, printed_at) -> dict:
-    """The context of the printable agenda's template, as ``pdf.agenda_pdf`` builds it: the
-    pack renders that template itself, to number its pages across the whole pack."""
-    zone = meeting.zone
-    return {
-        "meeting": meeting,
-        "holder": _holder(meeting),
-        "starts_at": meeting.starts_at.astimezone(zone),
-        "ends_at": meeting.ends_at.astimezone(zone),
-        "location": meeting.location,
-        "is_draft": not meeting.agenda_is_published,
-        "items": [pdf._printed(entry) for entry in scheduled],
-        "printed_at": printed_at,
-    }
-
-
 def _agenda_part(contents: PackContents, printed_at):
-    """The agenda as its own printable template shows it; and the page of each item."""
-    context = _agenda_context(contents.meeting, contents.scheduled, printed_at)
-    with timezone.override(contents.meeting.zone):
-        document = _render(render_to_string(pdf.TEMPLATE, context))
+    """The agenda as its own printable template shows it (the pack lays it out itself, to
+    number its pages across the whole pack); and the page of each item."""
+    document = _render(pdf.agenda_html(contents.meeting, contents.scheduled, printed_at))
     # Each item's heading is a level-3 bookmark of the agenda: where it sits is its page.
     item_pages = [
         index for index, page in enumerate(document.pages) for level, *_ in page.bookmarks
@@ -255,8 +225,8 @@ def _agenda_part(contents: PackContents, printed_at):
     return document, item_pages
 
 
-def _cover_part(contents: PackContents, reader_name, included, printed_at, agenda_page: int):
-    """The cover and the contents, naming the first page of every paper in the pack."""
+def cover_html(contents: PackContents, reader_name, included, printed_at, agenda_page: int):
+    """The HTML of the cover and the contents, naming the first page of every paper."""
     by_document = {entry.paper.document_id: entry for entry in included}
     sections = [
         {
@@ -267,40 +237,49 @@ def _cover_part(contents: PackContents, reader_name, included, printed_at, agend
         for section in contents.sections
         if section.papers
     ]
-    context = _agenda_context(contents.meeting, contents.scheduled, printed_at) | {
+    meeting = contents.meeting
+    context = pdf.agenda_context(meeting, contents.scheduled, printed_at) | {
+        "cover_block": {
+            "kicker": "Meeting pack",
+            "title": meeting.title,
+            "subtitle": f"Prepared for {reader_name}",
+            "facts": [
+                ("Held by", pdf.holder(meeting)),
+                ("Meeting", meeting.get_kind_display()),
+                ("When", pdf.when(meeting)),
+                ("Where", meeting.location or "to be announced"),
+            ],
+        },
         "reader_name": reader_name,
         "sections": sections,
         "agenda_page": agenda_page,
         "not_included": NOT_INCLUDED,
     }
-    with timezone.override(contents.meeting.zone):
-        return _render(render_to_string(COVER_TEMPLATE, context))
+    with timezone.override(meeting.zone):
+        return render_to_string(COVER_TEMPLATE, context)
+
+
+def _cover_part(contents: PackContents, reader_name, included, printed_at, agenda_page: int):
+    """The cover and the contents laid out."""
+    return _render(cover_html(contents, reader_name, included, printed_at, agenda_page))
 
 
 def _stamp(writer: pypdf.PdfWriter) -> None:
-    """Lay "Page n of N" over every page, whatever its size or rotation."""
+    """Lay "Page n of N" over every page, whatever its size or rotation: each number is
+    printed on a small sheet of its own (``pack-print.css``), then set in the page's
+    bottom right corner."""
     pages = writer.pages
-    sheets = []
-    for page in pages:
+    html = render_to_string(STAMP_TEMPLATE, {"numbers": range(1, len(pages) + 1)})
+    overlay = pypdf.PdfReader(io.BytesIO(printing.write(_render(html))))
+    for page, stamp in zip(pages, overlay.pages, strict=True):
         if page.rotation:
             page.transfer_rotation_to_content()
         box = page.cropbox
         width, height = float(box.width), float(box.height)
-        sheets.append(
-            {
-                "width": round(width, 2),
-                "height": round(height, 2),
-                "right": round(min(17 * MM, width * 0.08), 2),
-                "bottom": round(min(11 * MM, height * 0.04), 2),
-            }
-        )
-    html = render_to_string(STAMP_TEMPLATE, {"sheets": sheets, "total": len(pages)})
-    overlay = pypdf.PdfReader(io.BytesIO(_render(html).write_pdf()))
-    for page, stamp in zip(pages, overlay.pages, strict=True):
-        box = page.cropbox
+        right, bottom = min(17 * MM, width * 0.08), min(11 * MM, height * 0.04)
+        x = float(box.left) + width - right - float(stamp.mediabox.width)
         page.merge_transformed_page(
-            stamp,
-            pypdf.Transformation().translate(float(box.left), float(box.bottom)),
+            stamp, pypdf.Transformation().translate(x, float(box.bottom) + bottom)
         )
 
 
@@ -335,7 +314,7 @@ def pack_pdf(
     cover_pages = len(cover.pages)
     front = cover.copy(cover.pages + agenda_part.pages)
     writer = pypdf.PdfWriter()
-    writer.append(pypdf.PdfReader(io.BytesIO(front.write_pdf())), import_outline=False)
+    writer.append(pypdf.PdfReader(io.BytesIO(printing.write(front))), import_outline=False)
     for entry in readable:
         writer.append(entry.reader, import_outline=False)
     tell(len(contents.papers) + 1)
@@ -350,6 +329,8 @@ def pack_pdf(
         }
     )
     writer.page_mode = "/UseOutlines"
+    # The parts' own structure does not survive the merge; their language is declared again.
+    writer.root_object[pypdf.generic.NameObject("/Lang")] = pypdf.generic.TextStringObject("en")
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()

@@ -13,8 +13,10 @@ from dataclasses import dataclass
 
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
 
 from groups.models import Member
+from meetings import pdf as agenda_pdf
 from meetings import selectors
 from meetings.models import Attendance, Meeting
 from portal import pdf
@@ -64,7 +66,8 @@ class ParticipantsList:
         return (self.counts.member_countries or 0) + (self.counts.organisations or 0)
 
 
-def _section_of(member: Member, rows: list[Attendance]) -> str:
+def section_of(member: Member, rows: list[Attendance]) -> str:
+    """Where a member who attended is listed: member states, organisations or observers."""
     # A member counts among the members when anyone attended for it as such, as the
     # meeting page counts it; it is an observer when everyone who came was marked one.
     if all(row.as_observer for row in rows):
@@ -96,7 +99,7 @@ def participants_list(meeting: Meeting, *, named: bool) -> ParticipantsList:
             (r for r in member_rows if r.person is not None), key=lambda r: _sort_key(r.person)
         )
         delegates = [_delegate(r) for r in people] if named else []
-        grouped[_section_of(member, member_rows)].append(
+        grouped[section_of(member, member_rows)].append(
             ListedMember(name=member.display_name, delegates=delegates)
         )
     return ParticipantsList(
@@ -135,18 +138,32 @@ def participants_csv(listing: ParticipantsList) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def participants_pdf(listing: ParticipantsList) -> bytes:
-    """The list on A4 with the shared print styles: sections, members, delegates, counts."""
+def participants_html(listing: ParticipantsList) -> str:
+    """The printed list's HTML: the title block, the sections, members and delegates."""
     meeting = listing.meeting
     zone = meeting.zone
+    starts_on, ends_on = meeting.starts_at.astimezone(zone), meeting.ends_at.astimezone(zone)
+    when = date_format(starts_on, "j F Y")
+    if starts_on.date() != ends_on.date():
+        when += f" to {date_format(ends_on, 'j F Y')}"
     context = {
         "listing": listing,
         "meeting": meeting,
-        "holder": meeting.group.name if meeting.group_id else meeting.get_body_display(),
-        "starts_at": meeting.starts_at.astimezone(zone),
-        "ends_at": meeting.ends_at.astimezone(zone),
         "printed_at": timezone.now().astimezone(zone),
+        "title_block": {
+            "kicker": "List of participants" if listing.named else "Public list of participants",
+            "title": meeting.title,
+            "facts": [
+                ("Held by", agenda_pdf.holder(meeting)),
+                ("When", when),
+                ("Where", meeting.location or "to be announced"),
+            ],
+        },
     }
     with timezone.override(zone):
-        html = render_to_string(PDF_TEMPLATE, context)
-    return pdf.html_to_pdf(html)
+        return render_to_string(PDF_TEMPLATE, context)
+
+
+def participants_pdf(listing: ParticipantsList) -> bytes:
+    """The list on A4 with the shared print styles: sections, members, delegates, counts."""
+    return pdf.html_to_pdf(participants_html(listing))

@@ -7,14 +7,19 @@ reports and the brief are all made the same way. Their look is ``static/css/prin
 and the components under ``templates/print/``.
 """
 
+import io
+import logging
 import mimetypes
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
+import pypdf
 from django.conf import settings
 from weasyprint import CSS, HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse, path2url
+
+logger = logging.getLogger(__name__)
 
 # Tagged PDF for screen readers: the structure, the language and the title are kept.
 PDF_VARIANT = "pdf/ua-1"
@@ -76,3 +81,22 @@ def write(document) -> bytes:
 def html_to_pdf(html: str, *, stylesheets: tuple[str, ...] = ()) -> bytes:
     """The document's HTML as an A4 PDF, tagged (PDF/UA-1), fetching only static files."""
     return write(layout(html, stylesheets=stylesheets))
+
+
+def appendable(data: bytes) -> pypdf.PdfReader | None:
+    """An uploaded PDF's pages, ready to append to a printed document; None when they
+    cannot be (broken, encrypted, empty). Copied once here, so that a file that breaks
+    while being copied breaks here and one bad file never stops the document."""
+    try:
+        reader = pypdf.PdfReader(io.BytesIO(data))
+        if reader.is_encrypted or not reader.pages:
+            return None
+        checked = io.BytesIO()
+        writer = pypdf.PdfWriter()
+        writer.append(reader, import_outline=False)
+        writer.write(checked)
+        checked.seek(0)
+        return pypdf.PdfReader(checked)
+    except Exception as error:
+        logger.info("A PDF could not be appended to a printed document: %r", error)
+        return None

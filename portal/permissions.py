@@ -36,7 +36,7 @@ from groups.selectors import current_co_chair_terms, focal_points, participants_
 from meetings.models import Document, Invitation, Meeting, MeetingPack
 from reports.models import APPROVED_STATUSES as REPORT_APPROVED_STATUSES
 from reports.models import RenderJob, Report
-from workplans.models import Action, WorkPlan
+from workplans.models import Action, Attachment, WorkPlan
 
 
 class Role:
@@ -552,6 +552,28 @@ def get_action_for_user(user, group_slug: str, plan_slug: str, number: int) -> A
         raise Http404("No such action") from None
     action.plan = plan
     return action
+
+
+def can_change_attachments(user, plan: WorkPlan) -> bool:
+    """The secretariat attaches documents to a plan and removes them, as it keeps a
+    meeting's papers; whoever may read the plan reads and downloads them."""
+    return is_secretariat(user)
+
+
+def get_attachment_for_user(
+    user, group_slug: str, plan_slug: str, attachment_id: int, *, to_change: bool = False
+) -> Attachment:
+    """An attachment of a visible work plan, or 404 when missing, of another plan, hidden,
+    or (to change) not theirs to change."""
+    plan = get_work_plan_for_user(user, group_slug, plan_slug)
+    if to_change and not can_change_attachments(user, plan):
+        raise Http404("No such page")
+    try:
+        attachment = plan.attachments.select_related("action").get(pk=attachment_id)
+    except Attachment.DoesNotExist:
+        raise Http404("No such attachment") from None
+    attachment.plan = plan
+    return attachment
 
 
 def can_post_update(user, action: Action) -> bool:

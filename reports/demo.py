@@ -1,7 +1,7 @@
 """Demo reports: the outcome records of WG-TIP's meetings up to 2016 and its 2016 annual
 report and SOM brief, all approved by both co-chairs; the outcome record of its 2026 annual
-meeting and its 2025 annual report, waiting for their approval. WG-DCN's Roundtable
-outcomes are left for the secretariat to submit."""
+meeting and its 2025 annual report, waiting for their approval; its 2026 brief, a draft.
+WG-DCN's Roundtable outcomes are left for the secretariat to submit."""
 
 from groups.models import WorkingGroup
 from meetings.models import Meeting
@@ -70,6 +70,10 @@ def load_reports(groups: dict[str, WorkingGroup], meetings: dict[str, Meeting]) 
         if not existed:
             report = services.report_edit(services.report_start(tip, kind, 2016), **NARRATIVE_2016)
             _approve(report, secretariat, co_chairs)
+    # This year's brief for the coming SOM, its speaking points drafted from the data.
+    existed, _ = find(Report, group=tip, kind=Report.Kind.BRIEF, year=2026, meeting=None)
+    if not existed:
+        services.report_start(tip, Report.Kind.BRIEF, 2026)
     existed, _ = find(Report, group=tip, kind=Report.Kind.ANNUAL, year=2025, meeting=None)
     if not existed:
         draft = services.report_edit(

@@ -176,6 +176,8 @@ def report_submit(report: Report, by) -> Report:
     report = _locked(report)
     if report.status not in (Report.Status.DRAFT, Report.Status.SENT_BACK):
         raise ValidationError("Only a draft or a report sent back can be submitted.")
+    if report.kind == Report.Kind.BRIEF:
+        _brief_fits(report)
     on = None
     if report.is_outcome_record:
         begins = report.meeting.local_start
@@ -343,6 +345,76 @@ def report_new_version(report: Report, by) -> Report:
     report.save()
     # The next version is asked of the co-chairs serving when it is submitted.
     report.approvers.clear()
+    return report
+
+
+# --- The oral-update brief's speaking points -----------------------------------------------
+# The secretariat edits every point the portal drafted, leaves some out and adds its own;
+# the co-chairs approve the included points as they print, on at most two pages.
+
+
+def _brief_editable(report: Report) -> None:
+    if report.kind != Report.Kind.BRIEF:
+        raise ValidationError("Only an oral-update brief has speaking points.")
+    if report.is_approved:
+        raise ValidationError("An approved report can no longer be changed.")
+
+
+def _brief_fits(report: Report) -> None:
+    """Refuse a brief that prints on more pages than the co-chairs may deliver."""
+    from reports import assembly, brief
+
+    content = assembly.report_content(report)
+    if brief.is_brief_content(content):
+        pages = brief.page_count(report, content)
+        if pages > brief.MAX_PAGES:
+            raise ValidationError(brief.too_long_message(pages))
+
+
+@transaction.atomic
+def brief_points_save(report: Report, points: list[dict], *, version: int | None = None) -> Report:
+    """Save the brief's speaking points as edited ([{"section", "text", "included"}]); a
+    point left empty is removed. Like any edit, a change withdraws every standing co-chair
+    decision. Points read at `version` are refused when someone saved them since."""
+    from reports import brief
+
+    report = _locked(report)
+    _brief_editable(report)
+    points = brief.checked_points(points)
+    versions.check_version(
+        report,
+        version,
+        fields=["speaking_points"],
+        saving={"speaking_points": points},
+        labels={"speaking_points": "Speaking points"},
+        what="brief",
+    )
+    if points == report.speaking_points:
+        return report
+    report.speaking_points = points
+    report.save()
+    _content_changed(report)
+    return report
+
+
+@transaction.atomic
+def brief_points_redraft(report: Report, *, version: int | None = None) -> Report:
+    """Set the brief's speaking points aside and draft them again from the portal's data."""
+    report = _locked(report)
+    _brief_editable(report)
+    versions.check_version(
+        report,
+        version,
+        fields=["speaking_points"],
+        saving={"speaking_points": []},
+        labels={"speaking_points": "Speaking points"},
+        what="brief",
+    )
+    if not report.speaking_points:
+        return report
+    report.speaking_points = []
+    report.save()
+    _content_changed(report)
     return report
 
 

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from reports import views
+from reports import views, views_brief
 
 
 class KindConverter:
@@ -46,6 +46,11 @@ PAGES = [
     ("pdf/", views.report_pdf, "report_pdf"),
     ("new-version/", views.report_new_version, "report_new_version"),
 ]
+# The oral-update brief's own pages, under its address only.
+BRIEF_PAGES = [
+    ("speaking-points/", views_brief.brief_points, "brief_points"),
+    ("speaking-points/redraft/", views_brief.brief_points_redraft, "brief_points_redraft"),
+]
 REPORT = "groups/<slug:slug>/reports/<report_kind:kind>/<report_year:year>/"
 OUTCOME_RECORD = "meetings/<int:meeting_id>/outcome-record/"
 
@@ -58,5 +63,6 @@ urlpatterns = [
         name="outcome_record_start",
     ),
     *[path(REPORT + suffix, view, name=name) for suffix, view, name in PAGES],
+    *[path(REPORT + suffix, view, name=name) for suffix, view, name in BRIEF_PAGES],
     *[path(OUTCOME_RECORD + suffix, view, name=name) for suffix, view, name in PAGES],
 ]

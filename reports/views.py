@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from portal import permissions
 from portal.forms import add_service_errors
-from reports import selectors, services
+from reports import brief, selectors, services
 from reports.forms import (
     DecisionForm,
     NarrativeForm,
@@ -138,6 +138,8 @@ def report_detail(request, **where):
         "job": job,
         "job_state": _job_state(report, job),
         "Status": Report.Status,
+        # The brief's speaking time and pages, shown before it is submitted.
+        "brief_size": brief.size(report, shown.content),
     }
     return render(request, "reports/report_detail.html", context)
 
@@ -153,7 +155,9 @@ def _report_version(request, report: Report, number: str):
         "report": report,
         "group": report.group,
         "version": version,
-        "preview": pdf.report_html(report, content) if content is not None else "",
+        "preview": (
+            pdf.report_html(report, content, version=version.number) if content is not None else ""
+        ),
         "approvals": selectors.approval_rows(
             approvals, version.approved_content_hash, version.approved_content_hash
         ),

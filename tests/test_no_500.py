@@ -30,6 +30,7 @@ NOT_PAGES = {
     "meeting_calendar",
     "calendar_feed",
     "document_download",
+    "attachment_download",
     "report_pdf",
     "report_job_pdf",
     "work_plan_csv",

@@ -67,6 +67,7 @@ POST_ONLY = {
     "initiative_propose",
     "proposal_accept",
     "proposal_decline",
+    "attachment_remove",
     "report_start",
     "report_submit",
     "report_decide",
@@ -75,6 +76,7 @@ POST_ONLY = {
     "report_job_retry",
     "report_new_version",
     "outcome_record_start",
+    "brief_points_redraft",
 }
 # Pages a member opens only once the agenda is published (the agendas here are drafts).
 PUBLISHED_AGENDA_ONLY = {"agenda_pdf", "meeting_pack_request", "meeting_pack", "meeting_pack_pdf"}
@@ -95,6 +97,8 @@ SECRETARIAT_ONLY = {
     "report_job_retry",
     "report_new_version",
     "outcome_record_start",
+    "brief_points",
+    "brief_points_redraft",
     "agenda_edit",
     "agenda_item_edit",
     "agenda_item_move",
@@ -134,6 +138,9 @@ SECRETARIAT_ONLY = {
     # Members propose; the secretariat and the group's co-chairs decide.
     "proposal_accept",
     "proposal_decline",
+    # A plan's attachments: whoever reads the plan reads them; the secretariat keeps them.
+    "attachment_create",
+    "attachment_remove",
 }
 
 
@@ -184,6 +191,8 @@ def world():
             approved_content_hash="0" * 64,
             approved_pdf=ContentFile(b"%PDF-1.4 approved", name="approved.pdf"),
         )
+        # A draft brief, whose speaking points the secretariat edits.
+        Report.objects.create(group=group, kind=Report.Kind.BRIEF, year=2016)
         objects[key]["job"] = RenderJob.objects.create(
             report=report,
             content_hash="0" * 64,
@@ -213,6 +222,13 @@ def world():
             title="Concept note",
             access="participants",
             upload=SimpleUploadedFile("Concept note.pdf", b"%PDF-1.4\n%%EOF\n"),
+            uploaded_by=None,
+        )
+        objects[key]["attachment"] = workplan_services.attachment_add(
+            objects[key]["plan"],
+            label="Attachment A",
+            title="Regional priorities",
+            upload=SimpleUploadedFile("Priorities.pdf", b"%PDF-1.4\n%%EOF\n"),
             uploaded_by=None,
         )
         # Another person's meeting pack: nobody else ever opens it.
@@ -245,6 +261,7 @@ def kwargs_for(pattern: str, things: dict) -> dict:
         "plan_slug": things["plan"].slug,
         "revision": things["revision"].number,
         "proposal_id": things["proposal"].pk,
+        "attachment_id": things["attachment"].pk,
         "uidb64": "MQ",
         "token": "set-password",
     }
@@ -252,6 +269,8 @@ def kwargs_for(pattern: str, things: dict) -> dict:
         values["slug"] = things["member"].slug
     if "/outcome-record/" in pattern:
         values["job_id"] = things["record_job"].pk
+    if "/speaking-points/" in pattern:
+        values["kind"] = "brief"
     names = re.findall(r"<(?:\w+:)?(\w+)>", pattern)
     return {name: values[name] for name in names}
 

@@ -4,6 +4,7 @@ from portal.admin import AddOnlyFormSet, SecretariatAdmin, SecretariatInline, ro
 from workplans import services
 from workplans.models import (
     Action,
+    Attachment,
     Objective,
     ProgressUpdate,
     Proposal,
@@ -135,6 +136,25 @@ class ProposalAdmin(SecretariatAdmin):
     list_display = ["plan", "member", "kind", "action", "status", "proposed_at"]
     list_filter = ["plan__group", "kind", "status"]
     search_fields = ["member__name", "description", "decision_note"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(SecretariatAdmin):
+    """Attachments are added and removed on the plan's pages (workplans.services), which
+    check the file and the label: read here, never changed."""
+
+    list_display = ["plan", "label", "title", "action", "content_type", "size", "uploaded_at"]
+    list_filter = ["plan__group"]
+    search_fields = ["label", "title", "original_name"]
 
     def has_add_permission(self, request):
         return False

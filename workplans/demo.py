@@ -1,46 +1,124 @@
-"""Demo work plans: WG-TIP's Forward Work Plan 2015-17 with its two revisions, WG-TIP's
-2024-2026 plan, and WG-DCN's first plan."""
+"""Demo work plans: WG-TIP's Forward Work Plan 2015-17 with its two revisions and its
+Attachment A (the regional priorities), WG-TIP's 2024-2026 plan, and WG-DCN's first plan."""
 
 import datetime
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.template.loader import render_to_string
+
 from groups.models import Member, WorkingGroup
 from meetings.models import Meeting
+from portal import pdf
 from portal.accounts.models import User
 from portal.demo import ensure, find
 from workplans import services
-from workplans.models import Action, Objective, Proposal, RegionalPriority, WorkPlan
+from workplans.models import (
+    Action,
+    Attachment,
+    Objective,
+    Proposal,
+    RegionalPriority,
+    WorkPlan,
+)
 
 D = datetime.date
 S = Action.Status
 I = Action.Initiative  # noqa: E741
 
-# Set at WG-TIP's first meeting, 25 March 2015 (Attachment A of the plan), in short.
+# Set at WG-TIP's first meeting, 25 March 2015, as Attachment A of the plan lists them.
 PRIORITIES = [
     (
         "I",
-        "Prevention, including safe migration pathways and awareness-raising among vulnerable groups",
+        "Prevention of trafficking, including safe migration pathways and awareness-raising to "
+        "build resilience amongst vulnerable groups and prevent re-victimisation, including the "
+        "involvement of civil society and recruitment agencies, where appropriate",
     ),
     (
         "II",
-        "Criminalisation of trafficking consistent with international standards, distinct from migrant smuggling",
+        "Criminalisation of trafficking in persons consistent with international standards, "
+        "including that it is separate from migrant smuggling, has extraterritorial application "
+        "and applies to transnational and domestic contexts",
     ),
-    ("III", "Better identification of trafficking, using established indicators"),
+    (
+        "III",
+        "Improved identification of trafficking, including through the promotion and use of "
+        "established indicators",
+    ),
     (
         "IV",
-        "Assistance for and protection of victims, including remedies and their role as witnesses",
+        "Greater assistance for and protection of victims of trafficking, including access to "
+        "appropriate and effective remedies (such as compensation) and the special role of "
+        "victims as witnesses in criminal justice proceedings",
     ),
-    ("V", "Effective international crime cooperation, such as extradition and mutual assistance"),
+    (
+        "V",
+        "Effective international crime cooperation mechanisms to support prosecution of "
+        "trafficking, such as ensuring extradition and mutual assistance apply to trafficking "
+        "offences",
+    ),
     (
         "VI",
-        "Targeting the financial incentives through anti-money laundering and proceeds of crime laws",
+        "Targeting the financial incentives for trafficking through strong anti-money laundering "
+        "and proceeds of crime legislation and confiscation and seizure of proceeds of crime, as "
+        "applicable",
     ),
     (
         "VII",
-        "Forms of trafficking of particular concern: labour, organ removal, forced marriage, sexual exploitation",
+        "Focusing on specific forms of trafficking which are of particular concern for the "
+        "region, including, but not limited to: labour trafficking, trafficking for the purposes "
+        "of organ removal, forced marriages resulting in labour or sexual exploitation, and "
+        "trafficking for sexual exploitation",
     ),
-    ("VIII", "National and regional data collection, information sharing and evaluation"),
-    ("IX", "Ratification and implementation of UNTOC and its Trafficking in Persons Protocol"),
+    (
+        "VIII",
+        "Strengthened national and regional data collection, sharing of information and "
+        "evaluation related to trafficking in persons",
+    ),
+    (
+        "IX",
+        "Promoting the ratification and full implementation of relevant international "
+        "instruments, such as the UN Convention against Transnational Organised Crime and its "
+        "supplementing Protocol to Prevent, Suppress and Punish Trafficking in Persons",
+    ),
 ]
+# What earlier demo loads wrote, in short: a priority still reading so takes its full text
+# (one a person has reworded keeps their words).
+SHORT_PRIORITIES = {
+    "I": "Prevention, including safe migration pathways and awareness-raising among vulnerable groups",
+    "II": "Criminalisation of trafficking consistent with international standards, distinct from migrant smuggling",
+    "III": "Better identification of trafficking, using established indicators",
+    "IV": "Assistance for and protection of victims, including remedies and their role as witnesses",
+    "V": "Effective international crime cooperation, such as extradition and mutual assistance",
+    "VI": "Targeting the financial incentives through anti-money laundering and proceeds of crime laws",
+    "VII": "Forms of trafficking of particular concern: labour, organ removal, forced marriage, sexual exploitation",
+    "VIII": "National and regional data collection, information sharing and evaluation",
+    "IX": "Ratification and implementation of UNTOC and its Trafficking in Persons Protocol",
+}
+BACKGROUND_2015_17 = (
+    "The Working Group on Trafficking in Persons brings together experts on trafficking from "
+    "Bali Process member countries and organisations, under the Ad Hoc Group. It promotes "
+    "effective and coordinated approaches among members to prevent, investigate and "
+    "prosecute trafficking and to protect and assist the people trafficked; members share "
+    "their initiatives, the trends and issues they see, and find opportunities for "
+    "cooperation and the capacity building they need.\n\n"
+    "The Working Group was set up following the Fifth Bali Process Ministerial Conference of "
+    "2 April 2013. Its Terms of Reference were endorsed at the Ad Hoc Group Senior Officials "
+    "Meeting of 6 August 2014.\n\n"
+    "It met for the first time on 25 March 2015 and agreed this Forward Work Plan, updated "
+    "following its second meeting on 18 May 2016."
+)
+# What earlier demo loads wrote: a plan whose background still reads so takes the above.
+SHORT_BACKGROUND_2015_17 = (
+    "Agreed at the Working Group's first meeting on 25 March 2015 and updated following "
+    "its second meeting on 18 May 2016."
+)
+ATTACHMENT_A = "Attachment A"
+ATTACHMENT_A_TITLE = "Working Group on Trafficking in Persons – Regional Priorities"
+ATTACHMENT_A_INTRO = (
+    "At the first meeting of the Working Group on 25 March 2015, members identified the "
+    "following priority issues for the region to assist in focusing capacity building efforts "
+    "to combat trafficking in persons:"
+)
 
 # (number, description, 2016 status, 2016 note, target, initiative, priorities, strategy, leads)
 ACTIONS_2016 = [
@@ -184,13 +262,21 @@ def load_work_plans(
     tip, dcn = groups["wg-tip"], groups["wg-dcn"]
     priorities = {}
     for order, (numeral, text) in enumerate(PRIORITIES, start=1):
-        priorities[numeral] = ensure(
+        priorities[numeral] = priority = ensure(
             RegionalPriority, {"group": tip, "numeral": numeral}, order=order, text=text
         )
+        if priority is not None and priority.text == SHORT_PRIORITIES[numeral]:
+            priority.text = text
+            priority.save()
 
-    existed, _ = find(WorkPlan, group=tip, slug="2015-17")
+    existed, plan = find(WorkPlan, group=tip, slug="2015-17")
     if not existed:
-        _plan_2015_17(tip, priorities, members, meetings, author)
+        plan = _plan_2015_17(tip, priorities, members, meetings, author)
+    if plan is not None:
+        if plan.background == SHORT_BACKGROUND_2015_17:
+            plan.background = BACKGROUND_2015_17
+            plan.save()
+        _attachment_a(plan, author)
 
     existed, current = find(WorkPlan, group=tip, slug="2024-2026")
     if not existed:
@@ -330,16 +416,44 @@ def _plan_2015_17(tip, priorities, members, meetings, author):
         slug="2015-17",
         title="Forward Work Plan 2015-17",
         period="2015-17",
-        background=(
-            "Agreed at the Working Group's first meeting on 25 March 2015 and updated following "
-            "its second meeting on 18 May 2016."
-        ),
+        background=BACKGROUND_2015_17,
         adopted_at=meetings["tip-first-2015"],
     )
+    plan.priorities.set([p for p in priorities.values() if p is not None])
     _first_revision(plan, priorities, members, meetings, author)
     _second_revision(plan, priorities, members, meetings, author)
     plan.status = WorkPlan.Status.SUPERSEDED
     plan.save()
+    return plan
+
+
+def _attachment_a(plan, author):
+    """The list of regional priorities, as the plan's Attachment A, for action 5: made once
+    (a person who removed it has removed it)."""
+    existed, _ = find(Attachment, plan=plan, label=ATTACHMENT_A)
+    if existed:
+        return
+    html = render_to_string(
+        "workplans/demo_attachment_a.html",
+        {
+            "plan": plan,
+            "label": ATTACHMENT_A,
+            "title": ATTACHMENT_A_TITLE,
+            "intro": ATTACHMENT_A_INTRO,
+            "priorities": PRIORITIES,
+        },
+    )
+    upload = SimpleUploadedFile(
+        "Attachment A - Regional Priorities.pdf", pdf.html_to_pdf(html), "application/pdf"
+    )
+    services.attachment_add(
+        plan,
+        label=ATTACHMENT_A,
+        title=ATTACHMENT_A_TITLE,
+        upload=upload,
+        uploaded_by=author,
+        action=plan.actions.filter(number=5).first(),
+    )
 
 
 def _action(

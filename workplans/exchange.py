@@ -18,6 +18,7 @@ from groups.models import Member, WorkingGroup
 from portal import dates
 from workplans import selectors, services
 from workplans.models import Action, Objective, RegionalPriority, WorkPlan
+from workplans.projection import action_facts
 
 COLUMNS = (
     "number",
@@ -62,25 +63,23 @@ def _yes_no(value: bool) -> str:
 
 
 def export_row(action: Action) -> dict[str, str]:
-    """One action as the CSV writes it: words, names and numerals, never database ids."""
-    latest = action.update_list[0] if action.update_list else None
+    """One action as the CSV writes it: words, full names and numerals, never database ids."""
+    facts = action_facts(action)
     return {
-        "number": str(action.number),
-        "description": action.description,
-        "status": action.get_status_display(),
-        "status_note": action.status_note,
-        "target_period": action.target_period,
-        "initiative": action.get_initiative_display() if action.initiative else "",
-        "lead_members": _joined(sorted(m.name for m in action.lead_members.all())),
-        "funding_members": _joined(sorted(m.name for m in action.funding_members.all())),
-        "priorities": _joined(
-            p.numeral for p in sorted(action.priorities.all(), key=lambda p: p.order)
-        ),
-        "objectives": _joined(sorted(o.number for o in action.objectives.all())),
-        "bali_process_strategy": _yes_no(action.in_bali_process_strategy),
-        "rso_work_plan": _yes_no(action.proposed_for_rso_work_plan),
-        "latest_update_date": latest.reported_on.isoformat() if latest else "",
-        "latest_update": latest.text if latest else "",
+        "number": str(facts.number),
+        "description": facts.description,
+        "status": facts.status_word,
+        "status_note": facts.status_note,
+        "target_period": facts.target_period,
+        "initiative": facts.initiative_word,
+        "lead_members": _joined(facts.lead_member_names),
+        "funding_members": _joined(facts.funding_member_names),
+        "priorities": _joined(facts.priorities),
+        "objectives": _joined(facts.objectives),
+        "bali_process_strategy": _yes_no(facts.in_bali_process_strategy),
+        "rso_work_plan": _yes_no(facts.proposed_for_rso_work_plan),
+        "latest_update_date": facts.latest_update_on.isoformat() if facts.latest_update_on else "",
+        "latest_update": facts.latest_update,
     }
 
 

@@ -6,6 +6,7 @@ from django.db.models import Q
 
 from groups.forms import DateInput
 from groups.models import Member
+from meetings import papers
 from meetings.models import Meeting
 from portal import dates
 from portal.forms import SingleLineCharField
@@ -484,3 +485,47 @@ class ProposalDecisionForm(forms.Form):
     """The note that goes to the proposer with the decision."""
 
     note = forms.CharField(required=False, max_length=2000)
+
+
+# --- Attachments ----------------------------------------------------------------------------
+
+
+class AttachmentForm(SubmittedOnce, forms.Form):
+    """A document attached to the plan or to one of its actions, uploaded like a paper."""
+
+    label = SingleLineCharField(
+        max_length=40,
+        initial="Attachment A",
+        help_text='How the plan refers to it, e.g. "Attachment A"; one label per attachment.',
+    )
+    title = SingleLineCharField(
+        max_length=300,
+        help_text="e.g. Working Group on Trafficking in Persons – Regional Priorities",
+    )
+    action = forms.ModelChoiceField(
+        queryset=None,
+        required=False,
+        label="For action",
+        empty_label="The whole plan",
+        help_text="The action whose row in the printed plan names it, if any.",
+    )
+    upload = forms.FileField(
+        label="File",
+        help_text=f"{papers.ACCEPTED_TEXT}, up to {papers.megabytes(papers.max_bytes())} MB. "
+        "A PDF is appended to the printed plan; any other kind is listed there.",
+    )
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action"].queryset = plan.actions.order_by("number")
+        self.fields["action"].label_from_instance = lambda a: f"{a.number}. {a.description[:80]}"
+        self.fields["upload"].widget.attrs["accept"] = papers.accept_attribute()
+
+    def clean_upload(self):
+        # The service checks again; checking here shows a bad file beside other mistakes.
+        upload = self.cleaned_data["upload"]
+        try:
+            papers.check_upload(upload)
+        except ValidationError as error:
+            raise ValidationError(error.message_dict["upload"]) from None
+        return upload

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from workplans.models import Action
+from workplans.projection import ActionFacts, action_facts
 
 # --- The plan table, from the plan as it stands or from a revision ---------------------------
 
@@ -44,32 +45,27 @@ def status_label(status: str) -> str:
 
 def rows_from_actions(actions) -> list[Row]:
     """The table rows of actions loaded by `selectors.actions_for_plan` (no more queries)."""
-    rows = []
-    for action in actions:
-        latest = action.update_list[0] if action.update_list else None
-        rows.append(
-            Row(
-                number=action.number,
-                description=action.description,
-                status=action.status,
-                status_label=action.get_status_display(),
-                status_note=action.status_note,
-                target_period=action.target_period,
-                in_bali_process_strategy=action.in_bali_process_strategy,
-                # As a revision keeps them, so the page and its revisions read alike.
-                lead_members=sorted(str(m) for m in action.lead_members.all()),
-                funding_members=sorted(str(m) for m in action.funding_members.all()),
-                priorities=[p.numeral for p in sorted(action.priorities.all(), key=_order)],
-                objectives=sorted(o.number for o in action.objectives.all()),
-                update_text=latest.text if latest else "",
-                update_on=latest.reported_on if latest else None,
-            )
-        )
-    return rows
+    return [row_from_facts(action_facts(action)) for action in actions]
 
 
-def _order(priority) -> int:
-    return priority.order
+def row_from_facts(facts: ActionFacts) -> Row:
+    """The table row of an action's facts: members as a revision keeps them (their short
+    names), so that the page and its revisions read alike."""
+    return Row(
+        number=facts.number,
+        description=facts.description,
+        status=facts.status,
+        status_label=facts.status_word,
+        status_note=facts.status_note,
+        target_period=facts.target_period,
+        in_bali_process_strategy=facts.in_bali_process_strategy,
+        lead_members=list(facts.lead_members),
+        funding_members=list(facts.funding_members),
+        priorities=list(facts.priorities),
+        objectives=list(facts.objectives),
+        update_text=facts.latest_update,
+        update_on=facts.latest_update_on,
+    )
 
 
 def rows_from_snapshot(snapshot: dict) -> list[Row]:

@@ -32,6 +32,7 @@ from workplans.models import (
     RegionalPriority,
     WorkPlan,
 )
+from workplans.projection import action_facts
 
 
 def actions_for_plan(plan: WorkPlan) -> QuerySet[Action]:
@@ -55,33 +56,34 @@ def with_table_details(actions: QuerySet[Action]) -> QuerySet[Action]:
     )
 
 
+# What a revision keeps of each action, as ``ActionFacts`` names them. Stored snapshots are
+# compared word by word with new ones: these keys and their values never change shape.
+SNAPSHOT_FIELDS = (
+    "number",
+    "description",
+    "status",
+    "status_note",
+    "target_period",
+    "initiative",
+    "lead_members",
+    "funding_members",
+    "priorities",
+    "objectives",
+    "in_bali_process_strategy",
+    "proposed_for_rso_work_plan",
+)
+
+
 def snapshot(plan: WorkPlan) -> dict:
     """The plan as plain data, the way a revision keeps it."""
+    actions = [action_facts(a) for a in actions_for_plan(plan)]
     return {
         "title": plan.title,
         "period": plan.period,
         "objectives": [
             {"number": o.number, "text": o.text} for o in plan.objectives.order_by("number")
         ],
-        "actions": [
-            {
-                "number": a.number,
-                "description": a.description,
-                "status": a.status,
-                "status_note": a.status_note,
-                "target_period": a.target_period,
-                "initiative": a.initiative,
-                "lead_members": sorted(str(m) for m in a.lead_members.all()),
-                "funding_members": sorted(str(m) for m in a.funding_members.all()),
-                "priorities": [
-                    p.numeral for p in sorted(a.priorities.all(), key=lambda p: p.order)
-                ],
-                "objectives": sorted(o.number for o in a.objectives.all()),
-                "in_bali_process_strategy": a.in_bali_process_strategy,
-                "proposed_for_rso_work_plan": a.proposed_for_rso_work_plan,
-            }
-            for a in actions_for_plan(plan)
-        ],
+        "actions": [{name: getattr(f, name) for name in SNAPSHOT_FIELDS} for f in actions],
     }
 
 
@@ -456,3 +458,11 @@ def action_timeline(action: Action) -> list[StatusChange | MemberNamed]:
         for p in accepted
     ]
     return sorted(status_timeline(action) + named, key=lambda entry: entry.at)
+
+
+def attachments_of(plan: WorkPlan, action: Action | None = None) -> list:
+    """The plan's attachments (only the action's, when given), by label, in one query."""
+    attachments = plan.attachments.select_related("action", "uploaded_by").order_by("label", "pk")
+    if action is not None:
+        attachments = attachments.filter(action=action)
+    return list(attachments)

@@ -1,20 +1,30 @@
 """Everything that changes a work plan: revisions and progress updates."""
 
 import datetime
+import hashlib
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from meetings import papers
 from meetings.models import Meeting, Outcome
 from portal import dates, links, permissions, versions
 from portal.accounts.tasks import send_email
 from workplans import selectors
-from workplans.models import Action, Objective, ProgressUpdate, Proposal, Revision, WorkPlan
+from workplans.models import (
+    Action,
+    Attachment,
+    Objective,
+    ProgressUpdate,
+    Proposal,
+    Revision,
+    WorkPlan,
+)
 
 
 @transaction.atomic
@@ -754,3 +764,104 @@ def _tell_proposer(proposal: Proposal) -> None:
     body = render_to_string(f"{PROPOSAL_EMAIL}.txt", context)
     for person in permissions.proposal_recipients(proposal):
         send_email.delay_on_commit(subject, body, person.email)
+
+
+# --- Attachments ----------------------------------------------------------------------------
+#
+# A document attached to the plan or to one of its actions (the list of regional priorities
+# at "Attachment A"), uploaded as a meeting's paper is: the name and the content must agree
+# on one of the accepted kinds, within the size limit.
+
+ATTACHMENT_NAME_MAX = Attachment._meta.get_field("original_name").max_length
+
+
+def _attachment_original_name(name: str, extension: str) -> str:
+    """The uploader's file name, kept as the download's name (never as a path)."""
+    name = "".join(c for c in (name or "").replace("\\", "/").rsplit("/", 1)[-1] if c.isprintable())
+    name = name.strip() or f"attachment.{extension}"
+    if len(name) > ATTACHMENT_NAME_MAX:
+        stem, _, suffix = name.rpartition(".")
+        name = f"{stem[: ATTACHMENT_NAME_MAX - 1 - len(suffix)]}.{suffix}"
+    return name
+
+
+def _attachment_problems(plan: WorkPlan, label: str, title: str, action) -> dict:
+    errors: dict[str, list[str]] = {}
+    if not label:
+        errors["label"] = ['Give the attachment a label, as the plan refers to it: "Attachment A".']
+    elif len(label) > Attachment._meta.get_field("label").max_length:
+        errors["label"] = ["Keep the label to 40 characters."]
+    elif plan.attachments.filter(label__iexact=label).exists():
+        errors["label"] = [f"The plan has an attachment labelled {label} already: choose another."]
+    if not title:
+        errors["title"] = ["Give the attachment a title."]
+    elif len(title) > Attachment._meta.get_field("title").max_length:
+        errors["title"] = ["Keep the title to 300 characters."]
+    if action is not None and action.plan_id != plan.pk:
+        errors["action"] = ["Choose an action of this plan, or none for the whole plan."]
+    return errors
+
+
+def attachment_add(plan: WorkPlan, *, label: str, title: str, upload, uploaded_by, action=None):
+    """A document attached to the plan (or to one of its actions): refused as a whole, with
+    every reason, when its label is taken, its action is another plan's or its file is not
+    an accepted kind."""
+    label, title = (label or "").strip(), (title or "").strip()
+    errors = _attachment_problems(plan, label, title, action)
+    try:
+        kind = papers.check_upload(upload)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    digest, size = hashlib.sha256(), 0
+    for chunk in upload.chunks():
+        digest.update(chunk)
+        size += len(chunk)
+    upload.seek(0)
+    extension = kind.extensions[0]
+    attachment = Attachment(
+        plan=plan,
+        action=action,
+        label=label,
+        title=title,
+        original_name=_attachment_original_name(upload.name, extension),
+        content_type=kind.content_type,
+        size=size,
+        # Set before the file is written: the stored name is made from it.
+        sha256=digest.hexdigest(),
+        uploaded_by=uploaded_by,
+    )
+    attachment._history_user = uploaded_by
+    try:
+        with transaction.atomic():
+            # Two uploads at once under one label: the second waits and is told.
+            WorkPlan.objects.select_for_update().filter(pk=plan.pk).first()
+            if taken := _attachment_problems(plan, label, title, None):
+                raise ValidationError(taken)
+            attachment.file.save(f"attachment.{extension}", upload, save=False)
+            attachment.save()
+    except IntegrityError:
+        # Where rows are not locked (SQLite), the database's own rule tells the second one.
+        if attachment.file.name:
+            attachment.file.storage.delete(attachment.file.name)
+        raise ValidationError(
+            {"label": [f"The plan has an attachment labelled {label} already: choose another."]}
+        ) from None
+    except BaseException:
+        # A file written for a row that was never saved must not stay behind in storage.
+        if attachment.file.name:
+            attachment.file.storage.delete(attachment.file.name)
+        raise
+    return attachment
+
+
+@transaction.atomic
+def attachment_remove(attachment: Attachment, by) -> None:
+    """Remove an attachment from its plan; its file goes once the removal is committed (the
+    history keeps who removed what, and when)."""
+    name, storage = attachment.file.name, attachment.file.storage
+    attachment._history_user = by
+    attachment.delete()
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))

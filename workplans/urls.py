@@ -1,6 +1,6 @@
 from django.urls import path  # noqa: F401
 
-from workplans.views import actions, exchange, plans, proposals
+from workplans.views import actions, attachments, exchange, plans, proposals
 
 urlpatterns = [
     # Before the plan pages, which would read "import" and "new" as a plan's address.
@@ -114,6 +114,27 @@ urlpatterns = [
         "groups/<slug:group_slug>/work-plans/<slug:plan_slug>/actions/<int:number>/propose/",
         proposals.action_propose,
         name="action_propose",
+    ),
+    # -- attachments
+    path(
+        "groups/<slug:group_slug>/work-plans/<slug:plan_slug>/attachments/",
+        attachments.attachment_list,
+        name="work_plan_attachments",
+    ),
+    path(
+        "groups/<slug:group_slug>/work-plans/<slug:plan_slug>/attachments/new/",
+        attachments.attachment_create,
+        name="attachment_create",
+    ),
+    path(
+        "groups/<slug:group_slug>/work-plans/<slug:plan_slug>/attachments/<int:attachment_id>/",
+        attachments.attachment_download,
+        name="attachment_download",
+    ),
+    path(
+        "groups/<slug:group_slug>/work-plans/<slug:plan_slug>/attachments/<int:attachment_id>/remove/",
+        attachments.attachment_remove,
+        name="attachment_remove",
     ),
     # -- import and export
     path(

@@ -89,6 +89,10 @@ def test_anonymous_page_is_accessible(page, demo_site, axe_path, path, heading):
         ("secretariat", "/groups/wg-dcn/roster/", "Co-chair roster"),
         ("secretariat", "/groups/wg-tip/roster/terms/new/", "Add a co-chair term"),
         ("secretariat", "/groups/wg-tip/roster/nominations/new/", "Record a nomination"),
+        ("secretariat", "/groups/wg-tip/work-plans/2015-17/attachments/", "Attachments"),
+        ("expert.th", "/groups/wg-tip/work-plans/2015-17/attachments/", "Attachments"),
+        ("secretariat", "/groups/wg-tip/work-plans/2015-17/attachments/new/", "Attach a document"),
+        ("secretariat", "/groups/wg-tip/reports/brief/2026/speaking-points/", "Speaking points"),
     ],
     ids=[
         "home-secretariat",
@@ -105,6 +109,10 @@ def test_anonymous_page_is_accessible(page, demo_site, axe_path, path, heading):
         "roster-past-terms",
         "term-form",
         "nomination-form",
+        "plan-attachments-secretariat",
+        "plan-attachments-expert",
+        "attachment-form",
+        "speaking-points",
     ],
 )
 def test_signed_in_page_is_accessible(page, demo_site, sign_in, axe_path, username, path, heading):

@@ -59,8 +59,11 @@ def test_secretariat_drafts_both_co_chairs_approve_and_the_pdf_is_downloaded(
     reader = pypdf.PdfReader(io.BytesIO(pdf_bytes))
     text = " ".join(" ".join(p.extract_text() for p in reader.pages).split())
     assert reader.metadata.title == "WG-TIP: Annual report to the Steering Group 2024"
-    assert "Annual report to the Steering Group 2024" in text  # the cover
-    assert "Contents" in text and f"Page 1 of {len(reader.pages)}" in text
+    # A short report opens with its title block (no cover, no contents) and ends with the
+    # co-chairs' approval.
+    assert "Annual report to the Steering Group 2024" in text
+    assert "Contents" not in text and f"Page 1 of {len(reader.pages)}" in text
+    assert "Approved by the co-chairs" in reader.pages[-1].extract_text()
     assert "The Working Group adopted its Forward Work Plan." in text
     assert "Review the plan in 2025" in text
     # Every action of the plan running in 2024, with its status.
@@ -112,3 +115,26 @@ def test_a_rendering_shows_its_progress_and_is_retried_without_reloading_the_pag
         assert rendered.read(5) == b"%PDF-"
     # Everything above happened in the page as first loaded.
     assert page.evaluate("window.stillTheSamePage") is True
+
+
+def test_secretariat_edits_the_briefs_speaking_points_and_sees_them_fit_on_two_pages(
+    page, demo_site, sign_in, axe_path
+):
+    sign_in(page, demo_site, "secretariat")
+    page.goto(f"{demo_site}/groups/wg-tip/reports/")
+    page.get_by_label("Kind").select_option(label="Oral-update brief for the AHG SOM")
+    page.get_by_label("Year").fill("2015")
+    page.get_by_role("button", name="Draft the report").click()
+    page.get_by_role("link", name="Oral-update brief for the AHG SOM 2015").click()
+    expect(page.get_by_text(re.compile(r"Fits on [12] pages?\."))).to_be_visible()
+    expect(page.get_by_text(re.compile(r"about \d+ minutes?, \d+ words"))).to_be_visible()
+    page.get_by_role("link", name="Edit the speaking points").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Speaking points")
+    assert_accessible(page, axe_path)
+    opening = page.get_by_label("Opening: point 1")
+    expect(opening).to_contain_text("Co-Chairs, distinguished colleagues")
+    opening.fill("Co-Chairs, distinguished colleagues: we are glad to report on 2015.")
+    page.get_by_role("button", name="Save the speaking points").click()
+    expect(page.get_by_role("status").first).to_contain_text("Saved the speaking points")
+    preview = page.frame_locator("iframe.report-preview")
+    expect(preview.get_by_text("we are glad to report on 2015")).to_be_visible()

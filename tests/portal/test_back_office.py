@@ -116,6 +116,8 @@ EDITABLE = {
     "workplans.Revision": (None, set()),
     # Made and decided on the plan's pages (workplans.services.proposal_make and after).
     "workplans.Proposal": (None, set()),
+    # Checked and stored by workplans.services.attachment_add from the plan's pages.
+    "workplans.Attachment": (None, set()),
     # The change form is of a report already submitted, whose narrative is read-only.
     "reports.Report": (None, set()),
     "reports.RenderJob": (None, set()),

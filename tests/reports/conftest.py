@@ -32,7 +32,7 @@ class FakeRendering:
         canonical = json.dumps(content, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(canonical.encode()).hexdigest()
 
-    def report_html(self, report, content):
+    def report_html(self, report, content, **options):
         # Safe HTML with the text escaped, as the real template renders it.
         heading = f"{content['group']} {content['year']}"
         return format_html("<!doctype html><h1>{}</h1><p>{}</p>", heading, content["summary"])

@@ -224,9 +224,9 @@ def test_the_plan_page_takes_as_many_queries_for_20_actions_as_for_2(
     assert queries_of_plan_page(client, *few) == queries_of_plan_page(client, *many)
     plan, person = many
     client.force_login(person)
-    # 17: the pager counts the actions, and the status summary reads them all while the
-    # table shows a page of them.
-    with django_assert_max_num_queries(17):
+    # 18: the pager counts the actions, and the status summary reads them all while the
+    # table shows a page of them; one more lists the plan's attachments.
+    with django_assert_max_num_queries(18):
         client.get(url("work_plan_detail", plan))
 
 

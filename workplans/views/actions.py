@@ -122,6 +122,7 @@ def _render_action(
         "updates": updates,
         "stale_months": selectors.STALE_AFTER_MONTHS,
         "timeline": selectors.action_timeline(action),
+        "attachments": selectors.attachments_of(action.plan, action),
         "can_change": permissions.can_change_work_plan(request.user, action.plan),
     }
     return render(request, "workplans/action_detail.html", context)

@@ -62,8 +62,9 @@ def plan_csv(request, group_slug, plan_slug):
 @require_safe
 def plan_pdf(request, group_slug, plan_slug):
     plan = permissions.get_work_plan_for_user(request.user, group_slug, plan_slug)
-    actions = pdf.printable_actions(plan)
-    response = HttpResponse(pdf.plan_pdf(plan, actions=actions), content_type="application/pdf")
+    # Read everything first (the plan, its actions, its attachments' files); print after.
+    document = pdf.plan_document(plan)
+    response = HttpResponse(pdf.plan_pdf(document), content_type="application/pdf")
     response["Content-Disposition"] = content_disposition_header(
         as_attachment=False, filename=_file_name(plan, ".pdf")
     )

@@ -104,6 +104,7 @@ def _render_plan(request, plan: WorkPlan, form: RevisionForm | None = None):
         "objectives": list(plan.objectives.order_by("number")),
         "priorities": list(plan.group.regional_priorities.order_by("order")),
         "revisions": list(plan.revisions.defer("snapshot").order_by("number")),
+        "attachments": selectors.attachments_of(plan),
         "chart": chart.status_chart(selectors.status_counts(plan)),
         "can_change": can_change,
         "form": form,
