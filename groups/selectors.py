@@ -127,6 +127,76 @@ def group_page(group: WorkingGroup) -> GroupPage:
     return GroupPage(group, current, versions, list(by_member.values()), terms, proposed_by)
 
 
+# --- The group's public page ---------------------------------------------------------
+
+
+@dataclass
+class PublicMeeting:
+    meeting: object
+    # (title, latest version number, document) of each paper marked "Public".
+    papers: list
+    # (section title, member names) of the members that took part; never a person.
+    members: list[tuple[str, list[str]]]
+
+
+@dataclass
+class PublicGroupPage:
+    group: WorkingGroup
+    terms_of_reference: TermsOfReference | None
+    co_chair_terms: list[CoChairTerm]
+    meetings: list[PublicMeeting]
+
+
+def public_group_page(group: WorkingGroup, meetings) -> PublicGroupPage:
+    """What the group's public page shows, from ``meetings`` (``permissions.public_meetings``
+    of the group), in a fixed number of queries however many meetings it held."""
+    from meetings import participants
+    from meetings.models import Document
+
+    endorsed = (
+        group.terms_of_reference.filter(status=TermsOfReference.Status.ENDORSED)
+        .select_related("endorsed_at")
+        .order_by("-version")
+        .first()
+    )
+    terms = list(
+        current_co_chair_terms().filter(group=group).select_related("member").order_by("seat")
+    )
+    public = (
+        Document.objects.filter(access=Document.Access.PUBLIC)
+        .annotate(latest=Max("versions__number"))
+        .filter(latest__isnull=False)
+        .order_by("title")
+    )
+    held = meetings.order_by("-starts_at").prefetch_related(
+        Prefetch("documents", public, to_attr="public_papers"), "attendance__member"
+    )
+    rows = []
+    for meeting in held:
+        by_member = defaultdict(list)
+        for row in meeting.attendance.all():
+            by_member[row.member].append(row)
+        sections = defaultdict(list)
+        for member, member_rows in by_member.items():
+            sections[participants.section_of(member, member_rows)].append(member.display_name)
+        rows.append(
+            PublicMeeting(
+                meeting,
+                [(d.title, d.latest, d) for d in meeting.public_papers],
+                [
+                    (title, sorted(sections[title]))
+                    for title in (
+                        participants.STATES,
+                        participants.ORGANISATIONS,
+                        participants.OBSERVERS,
+                    )
+                    if sections[title]
+                ],
+            )
+        )
+    return PublicGroupPage(group, endorsed, terms, rows)
+
+
 def member_groups(member: Member, groups: QuerySet[WorkingGroup]) -> dict[WorkingGroup, list]:
     """The member's current participations in the given groups, grouped by group."""
     result: dict[WorkingGroup, list[Participation]] = defaultdict(list)

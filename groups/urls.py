@@ -5,6 +5,7 @@ from groups import views
 urlpatterns = [
     path("groups/", views.group_list, name="group_list"),
     path("groups/<slug:slug>/", views.group_detail, name="group_detail"),
+    path("public/groups/<slug:slug>/", views.group_public, name="group_public"),
     path(
         "groups/<slug:slug>/terms-of-reference/v<int:version>/",
         views.terms_of_reference_detail,

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Case, Q, When
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from groups import forms, roster, selectors, services
 from groups.models import CoChairTerm
@@ -32,6 +32,16 @@ def group_detail(request, slug):
         "can_change": permissions.can_change_group(request.user, group),
     }
     return render(request, "groups/group_detail.html", context)
+
+
+@require_safe
+def group_public(request, slug):
+    """The group's public page: readable without signing in, showing only what it made
+    public (the rule is in portal.permissions)."""
+    group = permissions.get_public_group(slug)
+    meetings = permissions.public_meetings().filter(group=group)
+    page = selectors.public_group_page(group, meetings)
+    return render(request, "groups/group_public.html", {"page": page, "group": group})
 
 
 @login_required

@@ -1,9 +1,11 @@
 """Reads about meetings that pages, exports and reports share."""
 
+import datetime
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 from django.utils import timezone
 
 from groups.models import Member
@@ -153,18 +155,13 @@ def invitations_page(meeting: Meeting) -> InvitationsPage:
     audiences = permissions.invitation_audiences(meeting, invitations)
     for invitation in invitations:
         invitation.not_told = [reason for _, reason in audiences[invitation.pk].skipped]
-    answers = Counter(i.response for i in invitations)
-    awaiting = answers[Invitation.Response.PENDING]
+    answers = answer_counts(i.response for i in invitations)
+    awaiting = answers["awaiting"]
     started = meeting.starts_at <= timezone.now()
     return InvitationsPage(
         invitations=invitations,
         attended=list(meeting.attendance.select_related("member", "person")),
-        answers={
-            "in_person": answers[Invitation.Response.ACCEPTED],
-            "online": answers[Invitation.Response.ONLINE],
-            "declined": answers[Invitation.Response.DECLINED],
-            "awaiting": awaiting,
-        },
+        answers=answers,
         can_invite_group=meeting.group_id is not None,
         to_remind=(
             len(services.remindable(meeting)[0])
@@ -197,4 +194,159 @@ def group_meetings(user, group, limit: int = 8) -> list[Meeting]:
         .filter(group=group)
         .select_related("group")
         .order_by("-starts_at")[:limit]
+    )
+
+
+# --- What a person's home page shows of meetings ----------------------------------------
+
+
+def answer_counts(responses: Iterable[str]) -> dict[str, int]:
+    """Invitations' answers by kind: in person, online, not attending, awaiting."""
+    answers = Counter(responses)
+    return {
+        "in_person": answers[Invitation.Response.ACCEPTED],
+        "online": answers[Invitation.Response.ONLINE],
+        "declined": answers[Invitation.Response.DECLINED],
+        "awaiting": answers[Invitation.Response.PENDING],
+    }
+
+
+# How far ahead the secretariat's home page looks for meetings to prepare.
+DAYS_AHEAD = 90
+
+
+class AgendaState:
+    PUBLISHED = "published"
+    DRAFT = "draft"
+    NONE = "none"
+
+
+def _ahead(user):
+    """The meetings this person may see that have not ended, not cancelled, soonest first,
+    with whether they have an agenda item (``has_agenda``)."""
+    return (
+        dates.showable(permissions.visible_meetings(user), "starts_at", "ends_at")
+        .filter(ends_at__gte=timezone.now())
+        .exclude(status=Meeting.Status.CANCELLED)
+        .select_related("group", "outcome_record")
+        .annotate(has_agenda=Exists(AgendaItem.objects.filter(meeting=OuterRef("pk"))))
+        .order_by("starts_at", "pk")
+    )
+
+
+@dataclass
+class MeetingAhead:
+    """A meeting the secretariat prepares: its agenda's state and its invitations' answers."""
+
+    meeting: Meeting
+    agenda: str
+    answers: dict[str, int]
+
+    @property
+    def invited(self) -> int:
+        return sum(self.answers.values())
+
+    @property
+    def answered(self) -> int:
+        return self.invited - self.answers["awaiting"]
+
+
+@dataclass
+class MeetingsAhead:
+    rows: list[MeetingAhead]
+    days: int
+    # The first meeting after those days, when none falls within them.
+    later: Meeting | None = None
+
+
+def meetings_ahead(user, days: int = DAYS_AHEAD) -> MeetingsAhead:
+    """The meetings of the next `days` days this person may see, each with the state of its
+    agenda and the answers to its invitations, in two queries (three when there is none)."""
+    ahead = _ahead(user)
+    meetings = list(ahead.filter(starts_at__lte=timezone.now() + datetime.timedelta(days=days)))
+    if not meetings:
+        return MeetingsAhead([], days, later=ahead.first())
+    responses: dict[int, list[str]] = {m.pk: [] for m in meetings}
+    invitations = Invitation.objects.filter(meeting__in=list(responses)).order_by()
+    for meeting_id, response in invitations.values_list("meeting_id", "response"):
+        responses[meeting_id].append(response)
+    rows = []
+    for meeting in meetings:
+        if meeting.agenda_is_published:
+            state = AgendaState.PUBLISHED
+        else:
+            state = AgendaState.DRAFT if meeting.has_agenda else AgendaState.NONE
+        rows.append(MeetingAhead(meeting, state, answer_counts(responses[meeting.pk])))
+    return MeetingsAhead(rows, days)
+
+
+@dataclass
+class MyInvitation:
+    """An invitation of the person or of their member, and whether they may answer it now
+    (on the meeting's page)."""
+
+    invitation: Invitation
+    can_answer: bool
+
+
+@dataclass
+class MyMeeting:
+    """A meeting ahead as the person sees it: whether its agenda is there for them, how
+    many of its papers they may read, and their (or their member's) invitations."""
+
+    meeting: Meeting
+    access: permissions.MeetingAccess
+    papers: int
+    invitations: list[MyInvitation]
+
+    @property
+    def agenda_shown(self) -> bool:
+        return self.access.sees_agenda and self.meeting.has_agenda
+
+
+@dataclass
+class MyMeetings:
+    # The next meetings, soonest first, less those in ``next_of``.
+    rows: list[MyMeeting]
+    # The next meeting of each group asked for, by group id.
+    next_of: dict[int, MyMeeting]
+
+
+def my_next_meetings(user, *, limit: int = 6, groups=()) -> MyMeetings:
+    """The next meetings this person may see (at most `limit`), and the next meeting of each
+    of the `groups`; each with what they may read of it and their invitations, in six
+    queries however many meetings, groups or invitations."""
+    ahead = _ahead(user)
+    soonest = list(ahead[:limit])
+    next_of: dict[int, Meeting] = {}
+    if groups:
+        for meeting in ahead.filter(group__in=sorted(groups)):
+            next_of.setdefault(meeting.group_id, meeting)
+    meetings = {m.pk: m for m in [*next_of.values(), *soonest]}
+    accesses = permissions.meeting_accesses(user, list(meetings.values()))
+    papers: Counter = Counter()
+    mine: dict[int, list[MyInvitation]] = {pk: [] for pk in meetings}
+    if meetings:
+        documents = Document.objects.filter(meeting__in=list(meetings)).order_by()
+        for meeting_id, access in documents.values_list("meeting_id", "access"):
+            if access in accesses[meeting_id].readable_levels:
+                papers[meeting_id] += 1
+        invitations = (
+            permissions.invitations_of(user)
+            .filter(meeting__in=list(meetings))
+            .select_related("member", "person")
+            .order_by("person", "member__name", "pk")
+        )
+        closed = (Meeting.Status.HELD, Meeting.Status.CANCELLED)
+        for invitation in invitations:
+            invitation.meeting = meeting = meetings[invitation.meeting_id]
+            can_answer = meeting.status not in closed and permissions.can_answer_invitation(
+                user, invitation
+            )
+            mine[meeting.pk].append(MyInvitation(invitation, can_answer))
+    rows = {pk: MyMeeting(m, accesses[pk], papers[pk], mine[pk]) for pk, m in meetings.items()}
+    shown_by_group = {m.pk for m in next_of.values()}
+    return MyMeetings(
+        rows=[rows[m.pk] for m in soonest if m.pk not in shown_by_group],
+        next_of={group_id: rows[m.pk] for group_id, m in next_of.items()},
     )

@@ -33,7 +33,7 @@ from groups.models import (
     WorkingGroup,
 )
 from groups.selectors import current_co_chair_terms, focal_points, participants_of
-from meetings.models import Document, Invitation, Meeting, MeetingPack
+from meetings.models import Attendance, Document, Invitation, Meeting, MeetingPack
 from reports.models import APPROVED_STATUSES as REPORT_APPROVED_STATUSES
 from reports.models import RenderJob, Report
 from workplans.models import Action, Attachment, WorkPlan
@@ -279,6 +279,14 @@ def _invited(user, prefix: str = "") -> Q:
     return invited
 
 
+def invitations_of(user) -> QuerySet[Invitation]:
+    """The invitations of the person and of the member they work for: those their meeting
+    pages name as theirs (``can_answer_invitation`` says which they answer)."""
+    if not (user.is_authenticated and user.is_active):
+        return Invitation.objects.none()
+    return Invitation.objects.filter(_invited(user))
+
+
 def visible_meetings(user) -> QuerySet[Meeting]:
     """The meetings this person may see.
 
@@ -409,7 +417,35 @@ def meeting_access(user, meeting: Meeting) -> MeetingAccess:
     levels = Document.Access
     if is_secretariat(user):
         return MeetingAccess(True, True, True, True, frozenset(levels.values), sees_group=True)
-    part = _part_in_meeting(user, meeting)
+    return _meeting_access(user, meeting, _part_in_meeting(user, meeting))
+
+
+def meeting_accesses(user, meetings: list[Meeting]) -> dict[int, MeetingAccess]:
+    """``meeting_access`` for each of the meetings (by id), in two queries however many."""
+    if is_secretariat(user):
+        return {m.pk: meeting_access(user, m) for m in meetings}
+    as_observer: dict[int, list[bool]] = defaultdict(list)
+    if meetings and user.is_authenticated and user.is_active:
+        ids = [m.pk for m in meetings]
+        for model, mine in ((Invitation, _invited(user)), (Attendance, Q(person=user))):
+            rows = model.objects.filter(mine, meeting__in=ids).order_by()
+            for meeting_id, observer in rows.values_list("meeting_id", "as_observer"):
+                as_observer[meeting_id].append(observer)
+    return {
+        m.pk: _meeting_access(
+            user,
+            m,
+            _Part(
+                takes_part=bool(as_observer[m.pk]),
+                as_participant=not all(as_observer[m.pk]),
+            ),
+        )
+        for m in meetings
+    }
+
+
+def _meeting_access(user, meeting: Meeting, part: _Part) -> MeetingAccess:
+    levels = Document.Access
     takes_part = part.takes_part
     role = role_in_group(user, meeting.group) if meeting.group_id else None
     readable = {levels.PUBLIC}
@@ -580,17 +616,25 @@ def can_post_update(user, action: Action) -> bool:
     """The secretariat, or a participant of the group for a member that leads or funds it."""
     if is_secretariat(user):
         return True
+    return updatable_actions(user).filter(pk=action.pk).exists()
+
+
+def updatable_actions(user) -> QuerySet[Action]:
+    """The actions this person may post a progress update on (``can_post_update`` for many):
+    every one for the secretariat; for others, those their member leads or funds, in the
+    groups they see and take part in for that member."""
+    if is_secretariat(user):
+        return Action.objects.all()
     if not user.is_authenticated or not user.affiliation_id:
-        return False
+        return Action.objects.none()
     member = user.affiliation_id
     access = group_access(user)
-    group_id = action.plan.group_id
-    if not access.sees(group_id) or member not in access.members_for(group_id):
-        return False
-    return (
-        action.lead_members.filter(pk=member).exists()
-        or action.funding_members.filter(pk=member).exists()
-    )
+    groups = sorted(g for g in access.group_ids if member in access.members_for(g))
+    if not groups:
+        return Action.objects.none()
+    leads_or_funds = Q(lead_members=member) | Q(funding_members=member)
+    ids = Action.objects.filter(leads_or_funds, plan__group__in=groups).values("pk")
+    return Action.objects.filter(pk__in=ids)
 
 
 # --- Proposals ------------------------------------------------------------------------
@@ -797,6 +841,75 @@ def get_rendering_for_user(user, report, job_id: int) -> RenderJob:
         raise Http404("No such rendering") from None
     job.report = report
     return job
+
+
+# --- What anyone may read, signed in or not ---------------------------------------------
+# A group's public page and a paper marked "Public" are read without signing in. They show
+# what the group has made public and nothing else: a group still proposed has no public
+# page; of its meetings, only those held; of their papers, only those marked "Public"; of
+# its Terms of Reference, only the endorsed versions; of who took part, members only.
+
+
+def public_groups() -> QuerySet[WorkingGroup]:
+    """The groups with a public page: every group once established."""
+    return WorkingGroup.objects.exclude(status=WorkingGroup.Status.PROPOSED)
+
+
+def get_public_group(slug: str) -> WorkingGroup:
+    """A group with a public page, or 404."""
+    try:
+        return public_groups().get(slug=slug)
+    except WorkingGroup.DoesNotExist:
+        raise Http404("No such working group") from None
+
+
+def public_meetings() -> QuerySet[Meeting]:
+    """The meetings whose public papers and members anyone may read: those held, of an
+    established group or of the Bali Process's own bodies."""
+    return Meeting.objects.filter(status=Meeting.Status.HELD).filter(
+        Q(group__isnull=True) | Q(group__in=public_groups())
+    )
+
+
+def public_meeting(meeting_id: int) -> Meeting | None:
+    """A meeting whose public list of participants and public papers anyone may read."""
+    return public_meetings().filter(pk=meeting_id).first()
+
+
+def get_meeting_for_public_list(user, meeting_id: int) -> Meeting:
+    """A meeting whose public list this person may read: one they may see, or one anyone
+    may read; else 404."""
+    try:
+        return get_meeting_for_user(user, meeting_id)
+    except Http404:
+        meeting = public_meeting(meeting_id)
+        if meeting is None:
+            raise
+        return meeting
+
+
+def public_papers() -> QuerySet[Document]:
+    """The papers anyone may download: marked "Public", of a meeting held."""
+    return Document.objects.filter(access=Document.Access.PUBLIC, meeting__in=public_meetings())
+
+
+def public_paper(meeting_id: int, document_id: int) -> Document | None:
+    """A paper anyone may download, or None whether it is missing or not public."""
+    return (
+        public_papers().select_related("meeting").filter(pk=document_id, meeting=meeting_id).first()
+    )
+
+
+def get_downloadable_document(user, meeting_id: int, document_id: int) -> Document:
+    """A paper this signed-in person may download: one they may read as a participant, or
+    one anyone may (a "Public" paper of a meeting held); else 404."""
+    try:
+        return get_document_for_user(user, meeting_id, document_id)
+    except Http404:
+        document = public_paper(meeting_id, document_id)
+        if document is None:
+            raise
+        return document
 
 
 # --- Who receives what ----------------------------------------------------------------

@@ -2,12 +2,13 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import F, Prefetch
+from django.db.models import F, OuterRef, Prefetch, Subquery
 from django.http import Http404
+from django.utils import timezone
 
 from portal import permissions
 from reports import assembly
-from reports.models import Approval, Report, ReportVersion
+from reports.models import Approval, RenderJob, Report, ReportVersion
 
 
 @dataclass
@@ -15,6 +16,11 @@ class WaitingReport:
     report: Report
     approved: int
     needed: int
+
+    @property
+    def days_waiting(self) -> int:
+        """Whole days since the report went to the co-chairs."""
+        return (timezone.localdate() - timezone.localdate(self.report.submitted_at)).days
 
 
 def reports_waiting(user) -> list[WaitingReport]:
@@ -207,3 +213,19 @@ def approval_block(report: Report, content_hash: str, *, version: int | None = N
     else:
         state = "Draft: not yet approved by the co-chairs"
     return ApprovalBlock(approved, lines, waiting, content_hash, state)
+
+
+# --- What the secretariat's home page shows of renderings --------------------------------
+
+
+def failed_renderings() -> list[RenderJob]:
+    """The reports whose latest rendering failed, each as that job (with its report and
+    group), latest failure first, in one query."""
+    latest = RenderJob.objects.filter(report=OuterRef("report")).order_by("-queued_at", "-pk")
+    return list(
+        RenderJob.objects.filter(
+            status=RenderJob.Status.FAILED, pk=Subquery(latest.values("pk")[:1])
+        )
+        .select_related("report__group", "report__meeting")
+        .order_by("-finished_at", "-queued_at", "-pk")
+    )

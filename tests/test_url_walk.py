@@ -43,6 +43,8 @@ PUBLIC = {
     "livez",
     # A personal calendar feed: its secret token is the key, no sign-in.
     "calendar_feed",
+    # A group's public page: only what it has made public (portal.permissions).
+    "group_public",
 }
 # Pages that act only on POST.
 POST_ONLY = {

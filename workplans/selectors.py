@@ -9,9 +9,11 @@ from dataclasses import dataclass
 from django.db.models import (
     BooleanField,
     Case,
+    Count,
     Exists,
     ExpressionWrapper,
     IntegerField,
+    Min,
     OuterRef,
     Prefetch,
     Q,
@@ -19,6 +21,7 @@ from django.db.models import (
     Subquery,
     Value,
     When,
+    Window,
 )
 from django.db.models.functions import Now
 
@@ -466,3 +469,116 @@ def attachments_of(plan: WorkPlan, action: Action | None = None) -> list:
     if action is not None:
         attachments = attachments.filter(action=action)
     return list(attachments)
+
+
+# --- What a person's home page shows of work plans ----------------------------------------
+
+
+@dataclass
+class GroupAttention:
+    """A group's actions that need chasing: how many are overdue (and the latest plan they
+    are in, where they are dealt with) and how many have had no update for six months."""
+
+    group: object
+    overdue: int = 0
+    overdue_plan: WorkPlan | None = None
+    stale: int = 0
+
+
+def actions_needing_attention(
+    plans: QuerySet[WorkPlan], today: datetime.date
+) -> list[GroupAttention]:
+    """By group, the actions of the plans that are overdue (``is_overdue``) or stale
+    (``stale``), counted in three queries however many groups, plans or actions."""
+    from groups.models import WorkingGroup
+
+    by_group: dict[int, GroupAttention] = {}
+    # Only an action still due, of a plan not superseded, can be overdue: fetch those alone.
+    due = (
+        Action.objects.filter(plan__in=plans, status__in=DUE)
+        .exclude(plan__status=WorkPlan.Status.SUPERSEDED)
+        .select_related("plan__group")
+        .order_by("-plan__period", "-plan__pk", "number")
+    )
+    for action in due:
+        if is_overdue(action, today):
+            row = by_group.setdefault(action.plan.group_id, GroupAttention(action.plan.group))
+            row.overdue += 1
+            row.overdue_plan = row.overdue_plan or action.plan
+    counts = (
+        stale(Action.objects.filter(plan__in=plans), today)
+        .order_by()
+        .values_list("plan__group")
+        .annotate(count=Count("pk"))
+    )
+    stale_counts = dict(counts)
+    missing = sorted(set(stale_counts) - set(by_group))
+    for group in WorkingGroup.objects.filter(pk__in=missing) if missing else []:
+        by_group[group.pk] = GroupAttention(group)
+    for group_id, count in stale_counts.items():
+        by_group[group_id].stale = count
+    return sorted(by_group.values(), key=lambda row: row.group.short_name)
+
+
+@dataclass
+class ProposalsWaiting:
+    """A plan's proposals awaiting a decision: how many, and since when the oldest waits."""
+
+    plan: WorkPlan
+    count: int
+    since: datetime.datetime
+
+
+def proposals_to_decide(user) -> list[ProposalsWaiting]:
+    """The plans with proposals awaiting a decision that this person may decide
+    (``permissions.can_decide_proposal``), by group, in one query."""
+    pending = Q(proposals__status=Proposal.Status.PENDING)
+    plans = (
+        WorkPlan.objects.filter(pk__in=permissions.visible_work_plans(user).values("pk"))
+        .annotate(
+            waiting=Count("proposals", filter=pending),
+            since=Min("proposals__proposed_at", filter=pending),
+        )
+        .filter(waiting__gt=0)
+        .select_related("group")
+        .order_by("group__short_name", "-period", "pk")
+    )
+    return [
+        ProposalsWaiting(plan, plan.waiting, plan.since)
+        for plan in plans
+        if permissions.can_decide_proposal(user, plan)
+    ]
+
+
+@dataclass
+class MemberActions:
+    """The open actions the person's member leads or funds (at most a page of them), each
+    with ``can_update`` and ``leads``, and how many there are in all."""
+
+    member: object
+    rows: list[Action]
+    total: int
+
+
+def member_actions(user, today: datetime.date, limit: int = 10) -> MemberActions | None:
+    """The open actions (not complete or discontinued, of a plan not superseded) of the plans
+    this person sees that their member leads or funds; None for a person of no member."""
+    member = user.affiliation if user.affiliation_id else None
+    if member is None:
+        return None
+    leads_or_funds = Action.objects.filter(Q(lead_members=member) | Q(funding_members=member))
+    updatable = permissions.updatable_actions(user).filter(pk=OuterRef("pk"))
+    found = list(
+        actions_across_plans(permissions.visible_work_plans(user))
+        .filter(pk__in=leads_or_funds.values("pk"))
+        .exclude(status__in=CLOSED)
+        .exclude(plan__status=WorkPlan.Status.SUPERSEDED)
+        .annotate(can_update=Exists(updatable), total=Window(Count("pk")))
+        .values_list("pk", "can_update", "total")[:limit]
+    )
+    can_update = {pk: allowed for pk, allowed, _ in found}
+    rows = action_rows(list(can_update), today)
+    for action in rows:
+        action.can_update = can_update[action.pk]
+        action.leads = any(m.pk == member.pk for m in action.lead_members.all())
+    return MemberActions(member, rows, found[0][2] if found else 0)

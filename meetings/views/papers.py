@@ -6,10 +6,12 @@ pages use them.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_cache_control
+from django.views.decorators.http import require_safe
 
 from meetings import papers
 from meetings.forms import DocumentForm, VersionForm
@@ -75,9 +77,14 @@ def document_detail(request, meeting_id, document_id):
     return render(request, "meetings/document_detail.html", context)
 
 
-@login_required
+@require_safe
 def document_download(request, meeting_id, document_id, number):
-    document = permissions.get_document_for_user(request.user, meeting_id, document_id)
+    """A paper's file: for whoever may read it, and for anyone when it is public; anyone
+    else signs in first (a member reading it from an e-mail, say)."""
+    if request.user.is_authenticated:
+        document = permissions.get_downloadable_document(request.user, meeting_id, document_id)
+    elif (document := permissions.public_paper(meeting_id, document_id)) is None:
+        return redirect_to_login(request.get_full_path())
     version = get_object_or_404(document.versions, number=number)
     try:
         stored = version.file.open("rb")

@@ -1,6 +1,7 @@
 """The list of participants: the internal one that names the delegates, and the public one."""
 
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.http import content_disposition_header
@@ -15,23 +16,39 @@ CSV_TYPE = "text/csv; charset=utf-8"
 
 
 def _meeting(user, meeting_id: int, *, named: bool) -> Meeting:
-    """The meeting whose list this person may read, or 404."""
-    meeting = permissions.get_meeting_for_user(user, meeting_id)
-    if named and not permissions.can_read_participants_list(user, meeting):
-        raise Http404("No such list")
+    """The meeting whose list this person may read, or 404. The public list is also read
+    without signing in, of a meeting anyone may read (``permissions.public_meeting``)."""
+    if named:
+        meeting = permissions.get_meeting_for_user(user, meeting_id)
+        if not permissions.can_read_participants_list(user, meeting):
+            raise Http404("No such list")
+    else:
+        meeting = permissions.get_meeting_for_public_list(user, meeting_id)
     # Saved before dates were bounded: no list can print its dates (the meeting page says so).
     if not dates.is_showable(meeting.starts_at, meeting.ends_at):
         raise Http404("No such list")
     return meeting
 
 
+def _signs_in_first(request, meeting_id, *, named: bool) -> bool:
+    """A visitor not signed in reads only the public list of a meeting anyone may read;
+    for anything else they sign in first."""
+    if request.user.is_authenticated:
+        return False
+    return named or permissions.public_meeting(meeting_id) is None
+
+
 def _page(request, meeting_id, *, named: bool):
+    if _signs_in_first(request, meeting_id, named=named):
+        return redirect_to_login(request.get_full_path())
     meeting = _meeting(request.user, meeting_id, named=named)
     listing = participants.participants_list(meeting, named=named)
     return render(request, "meetings/participants_list.html", {"listing": listing})
 
 
 def _file(request, meeting_id, *, named: bool, suffix: str):
+    if _signs_in_first(request, meeting_id, named=named):
+        return redirect_to_login(request.get_full_path())
     meeting = _meeting(request.user, meeting_id, named=named)
     listing = participants.participants_list(meeting, named=named)
     if suffix == ".csv":
@@ -64,19 +81,16 @@ def participants_list_pdf(request, meeting_id):
     return _file(request, meeting_id, named=True, suffix=".pdf")
 
 
-@login_required
 @require_safe
 def participants_public(request, meeting_id):
     return _page(request, meeting_id, named=False)
 
 
-@login_required
 @require_safe
 def participants_public_csv(request, meeting_id):
     return _file(request, meeting_id, named=False, suffix=".csv")
 
 
-@login_required
 @require_safe
 def participants_public_pdf(request, meeting_id):
     return _file(request, meeting_id, named=False, suffix=".pdf")

@@ -63,8 +63,9 @@ def open_page(page: Page, url: str, heading: str) -> None:
     [
         ("/accounts/login/", "Sign in"),
         ("/accounts/password/reset/", "Reset your password"),
+        ("/public/groups/wg-tip/", "Working Group on Trafficking in Persons"),
     ],
-    ids=["sign-in", "password-reset"],
+    ids=["sign-in", "password-reset", "group-public-page"],
 )
 def test_anonymous_page_is_accessible(page, demo_site, axe_path, path, heading):
     open_page(page, demo_site + path, heading)
@@ -77,6 +78,8 @@ def test_anonymous_page_is_accessible(page, demo_site, axe_path, path, heading):
     [
         ("secretariat", "/", "Welcome, Malee"),
         ("expert.th", "/", "Welcome, Somchai"),
+        ("cochair.au", "/", "Welcome, Grace"),
+        ("observer", "/", "Welcome, Claire"),
         ("secretariat", "/groups/", "Working groups"),
         ("cochair.au", "/groups/wg-tip/", "Working Group on Trafficking in Persons"),
         ("expert.th", "/groups/wg-tip/terms-of-reference/v1/", "Terms of Reference, version 1"),
@@ -97,6 +100,8 @@ def test_anonymous_page_is_accessible(page, demo_site, axe_path, path, heading):
     ids=[
         "home-secretariat",
         "home-expert",
+        "home-co-chair",
+        "home-observer",
         "group-list",
         "group-detail",
         "terms-of-reference",

@@ -191,7 +191,14 @@ def test_internal_list_is_404_for_a_group_member_not_taking_part_and_for_a_stran
     for name in PUBLIC:
         assert client.get(reverse(name, args=[meeting.pk])).status_code == 200, name
 
+    # The public list of a meeting held is public: a stranger reads it, never the other.
     client.force_login(UserFactory())
+    assert meeting.status == Meeting.Status.HELD
+    for name in INTERNAL:
+        assert client.get(reverse(name, args=[meeting.pk])).status_code == 404, name
+    for name in PUBLIC:
+        assert client.get(reverse(name, args=[meeting.pk])).status_code == 200, name
+    Meeting.objects.filter(pk=meeting.pk).update(status=Meeting.Status.CONFIRMED)
     for name in INTERNAL + PUBLIC:
         assert client.get(reverse(name, args=[meeting.pk])).status_code == 404, name
 
