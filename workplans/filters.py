@@ -11,7 +11,7 @@ from workplans.models import Action, RegionalPriority, WorkPlan
 
 class ActionFilter(django_filters.FilterSet):
     """Finding actions across plans: by status, group, lead member, priority, type of
-    initiative, target period, staleness, and free text."""
+    initiative, target period, staleness, being overdue, and free text."""
 
     q = django_filters.CharFilter(label="Search", method="search")
     status = django_filters.ChoiceFilter(choices=Action.Status.choices, empty_label="Any status")
@@ -45,6 +45,10 @@ class ActionFilter(django_filters.FilterSet):
         widget=forms.CheckboxInput,
     )
 
+    overdue = django_filters.BooleanFilter(
+        label="Overdue: past its target period", method="only_overdue", widget=forms.CheckboxInput
+    )
+
     class Meta:
         model = Action
         fields = [
@@ -56,6 +60,7 @@ class ActionFilter(django_filters.FilterSet):
             "initiative",
             "target_period",
             "stale",
+            "overdue",
         ]
 
     def __init__(
@@ -95,3 +100,6 @@ class ActionFilter(django_filters.FilterSet):
 
     def only_stale(self, queryset, name, value):
         return selectors.stale(queryset, self.today) if value else queryset
+
+    def only_overdue(self, queryset, name, value):
+        return selectors.overdue(queryset, self.today) if value else queryset

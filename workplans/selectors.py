@@ -175,6 +175,20 @@ def is_overdue(action: Action, today: datetime.date) -> bool:
     return end is not None and end < today
 
 
+def overdue(queryset: QuerySet[Action], today: datetime.date) -> QuerySet[Action]:
+    """The actions of the queryset that are overdue (``is_overdue``), still as a queryset:
+    the target period is read as the secretariat writes it, so only the actions still due
+    of plans not superseded are read to tell."""
+    due = (
+        queryset.filter(status__in=DUE)
+        .exclude(plan__status=WorkPlan.Status.SUPERSEDED)
+        .select_related("plan")
+        .only("pk", "status", "target_period", "plan__status")
+        .order_by()
+    )
+    return queryset.filter(pk__in=[a.pk for a in due if is_overdue(a, today)])
+
+
 def actions_across_plans(plans: QuerySet[WorkPlan]) -> QuerySet[Action]:
     """The actions of the given plans in the action list's order (by group, latest plan
     first, by number), with nothing else: finding and counting them stays cheap however
@@ -476,12 +490,11 @@ def attachments_of(plan: WorkPlan, action: Action | None = None) -> list:
 
 @dataclass
 class GroupAttention:
-    """A group's actions that need chasing: how many are overdue (and the latest plan they
-    are in, where they are dealt with) and how many have had no update for six months."""
+    """A group's actions that need chasing: how many are overdue and how many have had no
+    update for six months."""
 
     group: object
     overdue: int = 0
-    overdue_plan: WorkPlan | None = None
     stale: int = 0
 
 
@@ -504,7 +517,6 @@ def actions_needing_attention(
         if is_overdue(action, today):
             row = by_group.setdefault(action.plan.group_id, GroupAttention(action.plan.group))
             row.overdue += 1
-            row.overdue_plan = row.overdue_plan or action.plan
     counts = (
         stale(Action.objects.filter(plan__in=plans), today)
         .order_by()

@@ -242,8 +242,12 @@ def test_the_secretariat_sees_overdue_and_stale_actions_by_group_with_links(clie
     panel = section(page, "attention-heading")
     tip_row = re.search(r"<tr><th scope=\"row\">WG-TIP.*?</tr>", panel, re.S).group(0)
     assert "2 overdue" in tip_row and "1 without an update" in tip_row
-    plan_page = reverse("work_plan_detail", args=[tip["group"].slug, plan.slug])
-    assert plan_page in tip_row
+    # The overdue link lists exactly the group's overdue actions.
+    overdue_link = f"{reverse('action_list')}?group={tip['group'].pk}&overdue=on"
+    assert overdue_link.replace("&", "&amp;") in tip_row
+    listed = client.get(overdue_link).content.decode()
+    assert forgotten.description in listed and reported.description in listed
+    assert fresh.description not in listed
     other_row = re.search(r"<tr><th scope=\"row\">WG-OTHER.*?</tr>", panel, re.S).group(0)
     assert "1 without an update" in other_row and "overdue" not in other_row
 
@@ -364,7 +368,7 @@ def test_a_co_chair_sees_their_group_s_actions_needing_attention_with_links(clie
     ActionFactory(plan=tip["plan"], target_period="2016/17")
     chair = section(home(client, tip["grace"]), "chair-wg-tip-heading")
     assert "1 overdue" in chair and "1 without an update" in chair
-    assert reverse("work_plan_detail", args=[tip["group"].slug, tip["plan"].slug]) in chair
+    assert f"{reverse('action_list')}?group={tip['group'].pk}&amp;overdue=on" in chair
 
 
 def test_a_co_chair_of_a_quiet_group_is_told_there_is_nothing_to_chase(client, tip):

@@ -345,6 +345,8 @@ def found(client, **query):
         ({"q": "private SECTOR"}, [("WG-TIP", 9)]),  # in the description, any case
         ({"q": "endorsed at the som"}, [("WG-TIP", 3)]),  # in the status note
         ({"lead_member": "THAILAND", "stale": "on"}, [("WG-TIP", 9)]),
+        ({"overdue": "on"}, [("WG-DCN", 1), ("WG-TIP", 7)]),  # due, past their target period
+        ({"overdue": "on", "group": "DCN"}, [("WG-DCN", 1)]),
     ],
 )
 def test_each_filter_of_the_action_list(client, world, many, query, expected):
