@@ -173,24 +173,15 @@ def public_group_page(group: WorkingGroup, meetings) -> PublicGroupPage:
     )
     rows = []
     for meeting in held:
-        by_member = defaultdict(list)
-        for row in meeting.attendance.all():
-            by_member[row.member].append(row)
-        sections = defaultdict(list)
-        for member, member_rows in by_member.items():
-            sections[participants.section_of(member, member_rows)].append(member.display_name)
+        sections = participants.members_by_section(meeting.attendance.all())
         rows.append(
             PublicMeeting(
                 meeting,
                 [(d.title, d.latest, d) for d in meeting.public_papers],
                 [
-                    (title, sorted(sections[title]))
-                    for title in (
-                        participants.STATES,
-                        participants.ORGANISATIONS,
-                        participants.OBSERVERS,
-                    )
-                    if sections[title]
+                    (title, [member_rows[0].member.display_name for member_rows in members])
+                    for title, members in sections.items()
+                    if members
                 ],
             )
         )

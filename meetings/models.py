@@ -133,6 +133,11 @@ class Meeting(models.Model):
         return self.agenda_published_at is not None
 
     @property
+    def is_closed(self) -> bool:
+        """Held or cancelled: its invitations are no longer sent, answered or reminded."""
+        return self.status in (self.Status.HELD, self.Status.CANCELLED)
+
+    @property
     def zone(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.time_zone)
 

@@ -89,10 +89,6 @@ class PackContents:
         return [paper for section in self.sections for paper in section.papers]
 
 
-def _kind_label(content_type: str) -> str:
-    return next((k.label for k in papers.KINDS if k.content_type == content_type), content_type)
-
-
 def _paper(meeting: Meeting, document: Document) -> PackPaper | None:
     # The versions come prefetched; the latest is the one with the highest number.
     latest = max(document.versions.all(), key=lambda v: v.number, default=None)
@@ -103,7 +99,7 @@ def _paper(meeting: Meeting, document: Document) -> PackPaper | None:
         document_id=document.pk,
         title=document.title,
         access=document.get_access_display(),
-        kind=_kind_label(latest.content_type),
+        kind=papers.kind_label(latest.content_type, latest.content_type),
         version=latest.number,
         sha256=latest.sha256,
         file_name=latest.file.name,

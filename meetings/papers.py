@@ -95,6 +95,11 @@ def max_bytes() -> int:
     return getattr(settings, "DOCUMENT_MAX_BYTES", 20 * MB)
 
 
+def kind_label(content_type: str, default: str = "file") -> str:
+    """What a stored file is, in words ("PDF document"), from its content type."""
+    return next((k.label for k in KINDS if k.content_type == content_type), default)
+
+
 def megabytes(size: int) -> str:
     """A size in MB as people write it: 20, 1.5, 0.25."""
     return f"{size / MB:.3g}"
@@ -283,9 +288,9 @@ def version_add(document: Document, *, upload: UploadedFile, uploaded_by) -> Doc
 
 
 def _version_new(upload: UploadedFile, kind: FileKind, uploaded_by) -> DocumentVersion:
-    size, sha256 = _measure(upload)
+    size, sha256 = measure(upload)
     return DocumentVersion(
-        original_name=_original_name(upload.name, kind),
+        original_name=original_name(upload.name, kind),
         content_type=kind.content_type,
         size=size,
         sha256=sha256,
@@ -312,7 +317,8 @@ def _file_removed_on_failure(version: DocumentVersion):
         raise
 
 
-def _measure(upload: UploadedFile) -> tuple[int, str]:
+def measure(upload: UploadedFile) -> tuple[int, str]:
+    """The upload's size and SHA-256, read once, the upload rewound for saving."""
     digest = hashlib.sha256()
     size = 0
     for chunk in upload.chunks():
@@ -322,10 +328,10 @@ def _measure(upload: UploadedFile) -> tuple[int, str]:
     return size, digest.hexdigest()
 
 
-def _original_name(name: str, kind: FileKind) -> str:
+def original_name(name: str, kind: FileKind, *, fallback: str = "paper") -> str:
     """The uploader's file name, kept as a label for downloads (never as a path)."""
-    name = "".join(c for c in name.replace("\\", "/").rsplit("/", 1)[-1] if c.isprintable())
-    name = name.strip() or f"paper.{kind.extensions[0]}"
+    name = "".join(c for c in (name or "").replace("\\", "/").rsplit("/", 1)[-1] if c.isprintable())
+    name = name.strip() or f"{fallback}.{kind.extensions[0]}"
     if len(name) > 255:
         stem, _, extension = name.rpartition(".")
         name = f"{stem[: 254 - len(extension)]}.{extension}"

@@ -86,22 +86,31 @@ def _sort_key(person) -> tuple[str, str, str]:
     return (person.last_name.casefold(), person.first_name.casefold(), person.username)
 
 
-def participants_list(meeting: Meeting, *, named: bool) -> ParticipantsList:
-    """The meeting's list of participants, with delegates' names only when ``named``."""
-    rows = list(meeting.attendance.select_related("member", "person"))
+def members_by_section(rows) -> dict[str, list[list[Attendance]]]:
+    """The attendance rows grouped by member, each member in its section (in SECTION_ORDER)
+    and the members of a section by name, as every list of who took part orders them."""
     by_member: dict[int, list[Attendance]] = {}
     for row in rows:
         by_member.setdefault(row.member_id, []).append(row)
-    grouped: dict[str, list[ListedMember]] = {title: [] for title in SECTION_ORDER}
+    sections: dict[str, list[list[Attendance]]] = {title: [] for title in SECTION_ORDER}
     for member_rows in sorted(by_member.values(), key=lambda r: r[0].member.name.casefold()):
-        member = member_rows[0].member
-        people = sorted(
-            (r for r in member_rows if r.person is not None), key=lambda r: _sort_key(r.person)
-        )
-        delegates = [_delegate(r) for r in people] if named else []
-        grouped[section_of(member, member_rows)].append(
-            ListedMember(name=member.display_name, delegates=delegates)
-        )
+        sections[section_of(member_rows[0].member, member_rows)].append(member_rows)
+    return sections
+
+
+def participants_list(meeting: Meeting, *, named: bool) -> ParticipantsList:
+    """The meeting's list of participants, with delegates' names only when ``named``."""
+    rows = list(meeting.attendance.select_related("member", "person"))
+    grouped: dict[str, list[ListedMember]] = {title: [] for title in SECTION_ORDER}
+    for title, members in members_by_section(rows).items():
+        for member_rows in members:
+            people = sorted(
+                (r for r in member_rows if r.person is not None), key=lambda r: _sort_key(r.person)
+            )
+            delegates = [_delegate(r) for r in people] if named else []
+            grouped[title].append(
+                ListedMember(name=member_rows[0].member.display_name, delegates=delegates)
+            )
     return ParticipantsList(
         meeting=meeting,
         named=named,

@@ -337,10 +337,9 @@ def my_next_meetings(user, *, limit: int = 6, groups=()) -> MyMeetings:
             .select_related("member", "person")
             .order_by("person", "member__name", "pk")
         )
-        closed = (Meeting.Status.HELD, Meeting.Status.CANCELLED)
         for invitation in invitations:
             invitation.meeting = meeting = meetings[invitation.meeting_id]
-            can_answer = meeting.status not in closed and permissions.can_answer_invitation(
+            can_answer = not meeting.is_closed and permissions.can_answer_invitation(
                 user, invitation
             )
             mine[meeting.pk].append(MyInvitation(invitation, can_answer))

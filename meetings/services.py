@@ -176,7 +176,7 @@ def invitation_answer(
     if barrier is not None:
         # A clearance that lapsed ends the invitation it opened.
         raise ValidationError(f"{barrier}: the invitation can no longer be answered.")
-    if invitation.meeting.status in (Meeting.Status.HELD, Meeting.Status.CANCELLED):
+    if invitation.meeting.is_closed:
         raise ValidationError(
             f"The meeting is {invitation.meeting.get_status_display().lower()}: "
             "invitations can no longer be answered."
@@ -233,7 +233,7 @@ def invitations_send_to_group(meeting: Meeting, *, by: User) -> list[Invitation]
             "Only a working group's meeting invites its group in one step: invite the "
             "participants of a Bali Process body's meeting case by case."
         )
-    if meeting.status in (Meeting.Status.HELD, Meeting.Status.CANCELLED):
+    if meeting.is_closed:
         raise ValidationError(
             f"The meeting is {meeting.get_status_display().lower()}: nobody more is invited."
         )

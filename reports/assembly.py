@@ -73,13 +73,10 @@ def _members_taking_part(meeting: Meeting, counts) -> dict:
     """The members that took part, by section (states, international organisations,
     observers) as the public list of participants gives them: members only, never a person.
     A large event is given by its counts."""
-    by_member: dict[int, list] = {}
-    for row in meeting.attendance.all():
-        by_member.setdefault(row.member_id, []).append(row)
-    sections: dict[str, list[str]] = {title: [] for title in participants.SECTION_ORDER}
-    for rows in sorted(by_member.values(), key=lambda r: r[0].member.name.casefold()):
-        # The list of participants' own rule: an observer when all who came were observers.
-        sections[participants.section_of(rows[0].member, rows)].append(rows[0].member.display_name)
+    sections = {
+        title: [rows[0].member.display_name for rows in members]
+        for title, members in participants.members_by_section(meeting.attendance.all()).items()
+    }
     members = len(sections[participants.STATES]) + len(sections[participants.ORGANISATIONS])
     parts = []
     if counts.member_countries:
@@ -88,7 +85,7 @@ def _members_taking_part(meeting: Meeting, counts) -> dict:
         parts.append(_count(counts.organisations, "organisation", "organisations"))
     if observers := len(sections[participants.OBSERVERS]):
         parts.append(_count(observers, "observer", "observers"))
-    listed = bool(by_member) and members <= LISTED_MEMBERS_AT_MOST
+    listed = any(sections.values()) and members <= LISTED_MEMBERS_AT_MOST
     return {
         "recorded": counts.participants is not None,
         "listed": listed,
@@ -151,6 +148,11 @@ def _meetings(report: Report, first: datetime.date, last: datetime.date) -> list
     return rows
 
 
+def end_of(day: datetime.date) -> datetime.datetime:
+    """The last moment of the day, in the portal's time zone: a period's end."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.max))
+
+
 def as_it_stood(model, field: str, period_end: datetime.datetime) -> Subquery:
     """A field's value when the period ended, from the row's history (None without a
     history from before then)."""
@@ -208,7 +210,7 @@ def _actions(report: Report, last: datetime.date) -> tuple[list[dict], list[dict
     )
     # The status an action had when the period ended, from its history; an action with no
     # history from before then (entered later, after the fact) shows its status today.
-    period_end = timezone.make_aware(datetime.datetime.combine(last, datetime.time.max))
+    period_end = end_of(last)
     actions = (
         Action.objects.filter(plan__in=plans)
         .select_related("plan")

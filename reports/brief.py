@@ -23,7 +23,7 @@ from meetings import selectors as meeting_selectors
 from meetings.models import Meeting, Outcome
 from portal import permissions
 from portal.pdf import AUTHOR
-from reports.assembly import as_it_stood, dates_text, day_text, plan_runs_in
+from reports.assembly import as_it_stood, dates_text, day_text, end_of, plan_runs_in
 from reports.models import Report
 from workplans.models import Action, WorkPlan
 
@@ -122,10 +122,6 @@ def _ours(text: str) -> str:
 # --- Drafting from the portal's data ----------------------------------------------------
 
 
-def _end_of(day: datetime.date) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.max))
-
-
 def _year(report: Report) -> tuple[datetime.date, datetime.date]:
     return datetime.date(report.year, 1, 1), datetime.date(report.year, 12, 31)
 
@@ -199,7 +195,7 @@ def _outcome_point(meeting: Meeting, outcome: Outcome, *, first: bool) -> str:
 def _completed_in(actions: list[Action], first: datetime.date, last: datetime.date) -> list:
     """The actions whose status became complete in the year and stayed so to its end. An
     action entered as complete tells nothing of when it was done, and is not named."""
-    end = _end_of(last)
+    end = end_of(last)
     start = timezone.make_aware(datetime.datetime.combine(first, datetime.time.min))
     history = (
         Action.history.model.objects.filter(id__in=[a.pk for a in actions], history_date__lte=end)
@@ -234,7 +230,7 @@ def _work_plan_point(report: Report, first, last) -> str:
         return f"We had no work plan in force in {report.year}."
     actions = list(
         Action.objects.filter(plan__in=plans)
-        .annotate(status_then=as_it_stood(Action, "status", _end_of(last)))
+        .annotate(status_then=as_it_stood(Action, "status", end_of(last)))
         .order_by("plan__period", "plan_id", "number")
     )
     counts = {}
@@ -286,7 +282,7 @@ def _co_chairs_point(report: Report, terms, first, last) -> str:
         Nomination.objects.filter(
             group=report.group,
             outcome=Nomination.Outcome.PENDING,
-            nominated_at__starts_at__lte=_end_of(last),
+            nominated_at__starts_at__lte=end_of(last),
         ).select_related("member")
     )
     rotation = roster.next_rotation(report.group, terms, nominations, today=last)

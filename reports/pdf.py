@@ -13,10 +13,10 @@ from workplans import chart
 
 TEMPLATE = "reports/pdf/report.html"
 FRONT_MATTER = "reports/pdf/front_matter.html"
+# A brief's speaking points print through reports.brief; a brief kept in the first
+# format prints in the annual report's first layout.
 BODIES = {
     Report.Kind.ANNUAL: "reports/pdf/report_body.html",
-    # A brief without a format of its own prints in the annual report's first layout.
-    Report.Kind.BRIEF: "reports/pdf/report_body_v1.html",
     Report.Kind.OUTCOME_RECORD: "reports/pdf/outcome_record_body.html",
 }
 FIRST_FORMAT_BODIES = {

@@ -79,10 +79,6 @@ def paragraphs(text: str) -> list[str]:
     return [part.strip() for part in re.split(r"\n\s*\n", text or "") if part.strip()]
 
 
-def _kind_label(content_type: str) -> str:
-    return next((k.label for k in papers.KINDS if k.content_type == content_type), "file")
-
-
 def _read(attachment: Attachment) -> bytes | None:
     try:
         with default_storage.open(attachment.file.name, "rb") as stored:
@@ -97,7 +93,7 @@ def printed_attachment(attachment: Attachment) -> PrintedAttachment:
         label=attachment.label,
         title=attachment.title,
         action_number=attachment.action.number if attachment.action_id else None,
-        kind=_kind_label(attachment.content_type),
+        kind=papers.kind_label(attachment.content_type),
         size=filesizeformat(attachment.size).replace("\xa0", " "),
         is_pdf=attachment.is_pdf,
         data=_read(attachment) if attachment.is_pdf else None,

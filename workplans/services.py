@@ -1,7 +1,6 @@
 """Everything that changes a work plan: revisions and progress updates."""
 
 import datetime
-import hashlib
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -772,18 +771,6 @@ def _tell_proposer(proposal: Proposal) -> None:
 # at "Attachment A"), uploaded as a meeting's paper is: the name and the content must agree
 # on one of the accepted kinds, within the size limit.
 
-ATTACHMENT_NAME_MAX = Attachment._meta.get_field("original_name").max_length
-
-
-def _attachment_original_name(name: str, extension: str) -> str:
-    """The uploader's file name, kept as the download's name (never as a path)."""
-    name = "".join(c for c in (name or "").replace("\\", "/").rsplit("/", 1)[-1] if c.isprintable())
-    name = name.strip() or f"attachment.{extension}"
-    if len(name) > ATTACHMENT_NAME_MAX:
-        stem, _, suffix = name.rpartition(".")
-        name = f"{stem[: ATTACHMENT_NAME_MAX - 1 - len(suffix)]}.{suffix}"
-    return name
-
 
 def _attachment_problems(plan: WorkPlan, label: str, title: str, action) -> dict:
     errors: dict[str, list[str]] = {}
@@ -814,22 +801,18 @@ def attachment_add(plan: WorkPlan, *, label: str, title: str, upload, uploaded_b
         errors.update(error.message_dict)
     if errors:
         raise ValidationError(errors)
-    digest, size = hashlib.sha256(), 0
-    for chunk in upload.chunks():
-        digest.update(chunk)
-        size += len(chunk)
-    upload.seek(0)
+    size, sha256 = papers.measure(upload)
     extension = kind.extensions[0]
     attachment = Attachment(
         plan=plan,
         action=action,
         label=label,
         title=title,
-        original_name=_attachment_original_name(upload.name, extension),
+        original_name=papers.original_name(upload.name, kind, fallback="attachment"),
         content_type=kind.content_type,
         size=size,
         # Set before the file is written: the stored name is made from it.
-        sha256=digest.hexdigest(),
+        sha256=sha256,
         uploaded_by=uploaded_by,
     )
     attachment._history_user = uploaded_by

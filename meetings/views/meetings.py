@@ -61,8 +61,9 @@ def meeting_detail(request, meeting_id):
         return redirect("meeting_edit", meeting.pk)
     page = selectors.meeting_page(request.user, meeting)
     # A held or cancelled meeting's invitations are no longer answered.
-    open_to_answers = meeting.status not in (Meeting.Status.HELD, Meeting.Status.CANCELLED)
-    answers = [(i, forms.AnswerForm(invitation=i)) for i in page.answerable if open_to_answers]
+    answers = [
+        (i, forms.AnswerForm(invitation=i)) for i in page.answerable if not meeting.is_closed
+    ]
     context = {"page": page, "can_change": page.access.can_change, "answers": answers}
     return render(request, "meetings/meeting_detail.html", context)
 
@@ -247,7 +248,7 @@ def invite_group(request, meeting_id):
         "told": [i for i in new if not i.skipped],
         "skipped": [i for i in new if i.skipped],
         "already": [i for i in invitees if i.already_invited],
-        "closed": meeting.status in (Meeting.Status.HELD, Meeting.Status.CANCELLED),
+        "closed": meeting.is_closed,
     }
     return render(request, "meetings/invite_group.html", context)
 
