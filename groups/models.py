@@ -378,3 +378,111 @@ class Nomination(models.Model):
 
     def __str__(self):
         return f"{self.member} nominated to co-chair {self.group} from {self.for_term_from}"
+
+
+class SilenceProcedure(models.Model):
+    """A decision taken between meetings: the co-chairs, through the secretariat, circulate
+    a text to the group's members with a deadline; unless a member's focal point breaks
+    silence before it, the text is adopted at the deadline and its effect applied."""
+
+    class Subject(models.TextChoices):
+        WORK_PLAN_REVISION = "work_plan_revision", "A revision of the work plan"
+        STATEMENT = "statement", "A public statement"
+        TERMS_OF_REFERENCE = "terms_of_reference", "A change to the Terms of Reference"
+        NOMINATION = "nomination", "A co-chair nomination to put to the SOM"
+        TEXT = "text", "Other text"
+
+    class Status(models.TextChoices):
+        UNDER_SILENCE = "under_silence", "Under silence"
+        ADOPTED = "adopted", "Adopted by silence procedure"
+        BROKEN = "broken", "Silence broken"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    group = models.ForeignKey(
+        WorkingGroup, on_delete=models.PROTECT, related_name="silence_procedures"
+    )
+    subject = models.CharField(max_length=30, choices=Subject.choices)
+    title = models.CharField(max_length=300)
+    text = models.TextField(help_text="The text circulated, in Markdown.")
+    # What the decision is about, by subject; its effect is applied to it at adoption.
+    work_plan = models.ForeignKey(
+        "workplans.WorkPlan", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    statement = models.ForeignKey(
+        "reports.PublicStatement",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="silence_procedures",
+    )
+    terms_of_reference = models.ForeignKey(
+        TermsOfReference, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    nomination = models.ForeignKey(
+        Nomination, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    circulated_at = models.DateTimeField()
+    circulated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    deadline = models.DateTimeField()
+    # The zone the deadline was set in ("17:00 Bangkok time"); each reader also sees it in
+    # their own.
+    deadline_time_zone = models.CharField(max_length=64, default="Asia/Bangkok")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.UNDER_SILENCE)
+    concluded_at = models.DateTimeField(null=True, blank=True)
+    # Who withdrew it; empty when the deadline or a broken silence concluded it.
+    concluded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # The revision of the work plan the adoption made, when that was its subject.
+    revision = models.OneToOneField(
+        "workplans.Revision", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["group", "-circulated_at"]
+        constraints = [
+            models.CheckConstraint(
+                name="silence_procedure_concluded_has_date",
+                condition=Q(status="under_silence", concluded_at__isnull=True)
+                | (~Q(status="under_silence") & Q(concluded_at__isnull=False)),
+                violation_error_message="A concluded silence procedure keeps its date; one "
+                "under silence has none.",
+            ),
+        ]
+        indexes = [
+            # The beat's question: which procedures under silence reached their deadline.
+            models.Index(fields=["status", "deadline"], name="silence_due"),
+        ]
+
+    def __str__(self):
+        return f"{self.group}: {self.title} ({self.get_status_display().lower()})"
+
+    @property
+    def is_under_silence(self) -> bool:
+        return self.status == self.Status.UNDER_SILENCE
+
+
+class SilenceBreak(models.Model):
+    """A member breaking silence: its focal point objects, with a reason, before the
+    deadline; one break is enough to return the text to the co-chairs."""
+
+    procedure = models.ForeignKey(SilenceProcedure, on_delete=models.CASCADE, related_name="breaks")
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField()
+    broken_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["procedure", "broken_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["procedure", "member"], name="one_break_per_member")
+        ]
+
+    def __str__(self):
+        return f"{self.member} broke silence on {self.procedure.title}"

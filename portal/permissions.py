@@ -1094,3 +1094,15 @@ def report_recipients(report) -> list:
         for _, person in sorted(people.items())
         if person.is_active and may_receive(person, report)
     ]
+
+
+# --- Public statements ----------------------------------------------------------------
+
+
+# --- Silence procedures ---------------------------------------------------------------
+
+
+# --- Notifications --------------------------------------------------------------------
+
+
+# --- Search ---------------------------------------------------------------------------

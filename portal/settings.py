@@ -35,6 +35,8 @@ INSTALLED_APPS = [
     "simple_history",
     "portal",
     "portal.accounts",
+    "portal.notifications",
+    "portal.search",
     "groups",
     "meetings",
     "workplans",

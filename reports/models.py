@@ -224,3 +224,103 @@ class RenderJob(models.Model):
 
     def __str__(self):
         return f"Rendering of {self.report} ({self.get_status_display()})"
+
+
+class PublicStatement(models.Model):
+    """A text a group publishes on its public page: drafted by the secretariat, published
+    once every co-chair approved its exact content (or the group adopted it by silence
+    procedure), and never changed after."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Waiting for the co-chairs"
+        SENT_BACK = "sent_back", "Sent back"
+        PUBLISHED = "published", "Published"
+
+    group = models.ForeignKey(
+        "groups.WorkingGroup", on_delete=models.PROTECT, related_name="statements"
+    )
+    meeting = models.ForeignKey(
+        "meetings.Meeting",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="statements",
+        help_text="The meeting the statement is about, if any.",
+    )
+    title = models.CharField(max_length=300)
+    text = models.TextField(help_text="In Markdown.")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    # On a meeting under the Chatham House Rule, a draft that names a speaker, a participant
+    # or their affiliation is submitted only once someone confirmed the names may be
+    # published; the names confirmed are kept with who confirmed them.
+    names_confirmed = models.JSONField(default=list, blank=True)
+    names_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    # The co-chairs serving at submission: every one of them must approve.
+    approvers = models.ManyToManyField("groups.Member", blank=True, related_name="+")
+    approved_content_hash = models.CharField(max_length=64, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords(m2m_fields=[approvers])
+
+    class Meta:
+        ordering = ["group", "-published_at", "-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                name="statement_published_has_hash_and_date",
+                condition=~Q(status="published")
+                | (Q(published_at__isnull=False) & ~Q(approved_content_hash="")),
+                violation_error_message="A published statement keeps its date and the hash "
+                "of what was approved.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.group}: {self.title}"
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+
+class StatementApproval(models.Model):
+    """A co-chair's decision on the exact content of a public statement, by its hash."""
+
+    class Decision(models.TextChoices):
+        APPROVED = "approved", "Approved"
+        SENT_BACK = "sent_back", "Sent back"
+
+    statement = models.ForeignKey(
+        PublicStatement, on_delete=models.CASCADE, related_name="approvals"
+    )
+    member = models.ForeignKey("groups.Member", on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decision = models.CharField(max_length=20, choices=Decision.choices)
+    content_hash = models.CharField(max_length=64)
+    comment = models.TextField(blank=True)
+    decided_at = models.DateTimeField(auto_now_add=True)
+    withdrawn_at = models.DateTimeField(
+        null=True, blank=True, help_text="Set when the statement changed after this decision."
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["statement", "decided_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["statement", "member", "content_hash"],
+                condition=Q(withdrawn_at__isnull=True),
+                name="statement_approval_one_standing_per_member",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.member} {self.get_decision_display().lower()} {self.statement}"

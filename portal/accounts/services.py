@@ -1,7 +1,7 @@
 """Everything that changes an account or talks to its owner."""
 
 from django.conf import settings
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 
 from portal import versions
@@ -9,11 +9,16 @@ from portal.accounts.models import User
 from portal.text import single_line
 
 
-def email_send(subject: str, body: str, to: str) -> None:
-    """Send one plain-text e-mail from the portal's address."""
+def email_send(subject: str, body: str, to: str, html: str = "") -> None:
+    """Send one e-mail from the portal's address: plain text, with an HTML part if given."""
     # Every subject is built from titles and names; a line break in one would make the
     # header invalid and the mail would never leave, so it is kept on one line here.
-    EmailMessage(single_line(subject).strip(), body, settings.DEFAULT_FROM_EMAIL, [to]).send()
+    message = EmailMultiAlternatives(
+        single_line(subject).strip(), body, settings.DEFAULT_FROM_EMAIL, [to]
+    )
+    if html:
+        message.attach_alternative(html, "text/html")
+    message.send()
 
 
 @transaction.atomic

@@ -20,12 +20,12 @@ class MailTask(DjangoTask):
     sent either is logged with its recipient and subject.
     """
 
-    def delay_on_commit(self, subject: str, body: str, to: str) -> None:
-        transaction.on_commit(functools.partial(self._hand_over, subject, body, to))
+    def delay_on_commit(self, subject: str, body: str, to: str, html: str = "") -> None:
+        transaction.on_commit(functools.partial(self._hand_over, subject, body, to, html))
 
-    def _hand_over(self, subject: str, body: str, to: str) -> None:
+    def _hand_over(self, subject: str, body: str, to: str, html: str = "") -> None:
         try:
-            self.delay(subject, body, to)
+            self.delay(subject, body, to, html)
             return
         except OperationalError:
             logger.warning("The broker did not take the mail to %s; sending it now.", to)
@@ -33,7 +33,7 @@ class MailTask(DjangoTask):
             logger.exception("The mail to %s (%r) was not sent.", to, subject)
             return
         try:
-            services.email_send(subject, body, to)
+            services.email_send(subject, body, to, html)
         except Exception:
             logger.exception("The mail to %s (%r) was not sent.", to, subject)
 
@@ -45,5 +45,5 @@ class MailTask(DjangoTask):
     retry_backoff_max=settings.JOB_RETRY_BACKOFF_MAX,
     max_retries=5,
 )
-def send_email(subject: str, body: str, to: str) -> None:
-    services.email_send(subject, body, to)
+def send_email(subject: str, body: str, to: str, html: str = "") -> None:
+    services.email_send(subject, body, to, html)
