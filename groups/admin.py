@@ -7,10 +7,11 @@ from groups.models import (
     Member,
     Nomination,
     Participation,
+    SilenceProcedure,
     TermsOfReference,
     WorkingGroup,
 )
-from portal.admin import SecretariatAdmin, other_fields
+from portal.admin import ReadOnlyAdmin, SecretariatAdmin, other_fields
 
 
 @admin.register(Member)
@@ -97,3 +98,13 @@ class NominationAdmin(SecretariatAdmin):
         if obj is not None and obj.outcome != Nomination.Outcome.PENDING:
             return False
         return super().has_delete_permission(request, obj)
+
+
+@admin.register(SilenceProcedure)
+class SilenceProcedureAdmin(ReadOnlyAdmin):
+    """Circulated, broken, withdrawn and adopted on the group's pages and by the deadline's
+    run (groups.services): read here only."""
+
+    list_display = ["title", "group", "subject", "status", "deadline"]
+    list_filter = ["group", "status", "subject"]
+    list_select_related = ["group"]

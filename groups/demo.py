@@ -1,9 +1,19 @@
 """Demo members and working groups, with the facts of the source documents."""
 
 import datetime
+from zoneinfo import ZoneInfo
+
+from django.utils import timezone
 
 from groups import services
-from groups.models import CoChairTerm, Member, Nomination, TermsOfReference, WorkingGroup
+from groups.models import (
+    CoChairTerm,
+    Member,
+    Nomination,
+    SilenceProcedure,
+    TermsOfReference,
+    WorkingGroup,
+)
 from meetings.models import Meeting
 from portal.demo import ensure, find
 
@@ -239,4 +249,56 @@ def load_nominations(
         seat=1,
         for_term_from=datetime.date(2027, 8, 6),
         note="Nominated to follow Australia in seat 1.",
+    )
+
+
+# The texts the WG-TIP co-chairs circulated between meetings: one agreed in 2025, and the
+# revision of the current work plan under silence, its deadline a few days after the demo
+# was first loaded, for the secretariat to watch it adopt.
+SILENCE_AGREED = "Date and venue of the 2026 annual meeting"
+SILENCE_RUNNING = "Revision of the Forward Work Plan 2024-2026"
+SILENCE_NOTICE = datetime.timedelta(days=4)
+
+
+def load_silence_procedures(groups: dict[str, WorkingGroup], secretariat) -> None:
+    from workplans.models import WorkPlan
+
+    tip = groups["wg-tip"]
+    if tip is None or secretariat is None:
+        return
+    deadline = datetime.datetime(2025, 9, 12, 17, tzinfo=ZoneInfo("Asia/Bangkok"))
+    ensure(
+        SilenceProcedure,
+        {"group": tip, "title": SILENCE_AGREED},
+        subject=SilenceProcedure.Subject.TEXT,
+        text="The co-chairs propose that the group hold its 2026 annual meeting in Bangkok "
+        "in the week of 9 March 2026, back to back with the Regional Support Office's "
+        "workshop on victim identification.",
+        circulated_at=deadline - datetime.timedelta(days=7),
+        circulated_by=secretariat,
+        deadline=deadline,
+        deadline_time_zone="Asia/Bangkok",
+        status=SilenceProcedure.Status.ADOPTED,
+        concluded_at=deadline,
+    )
+    existed, _ = find(SilenceProcedure, group=tip, title=SILENCE_RUNNING)
+    plan = WorkPlan.objects.filter(group=tip, slug="2024-2026").first()
+    if existed or plan is None or plan.status == WorkPlan.Status.SUPERSEDED:
+        return
+    if SilenceProcedure.objects.filter(
+        work_plan=plan, status=SilenceProcedure.Status.UNDER_SILENCE
+    ).exists():
+        return  # someone circulated a revision of it already
+    day = timezone.localdate() + SILENCE_NOTICE
+    services.silence_procedure_circulate(
+        tip,
+        subject=SilenceProcedure.Subject.WORK_PLAN_REVISION,
+        title=SILENCE_RUNNING,
+        text="The co-chairs propose that the group adopt the Forward Work Plan 2024-2026, "
+        "as updated after the last meeting with the progress of each action, as its next "
+        "revision.",
+        deadline=datetime.datetime.combine(day, datetime.time(17), ZoneInfo("Asia/Bangkok")),
+        deadline_time_zone="Asia/Bangkok",
+        by=secretariat,
+        work_plan=plan,
     )

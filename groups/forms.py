@@ -5,12 +5,14 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from groups import roster, services
-from groups.models import CoChairTerm, Member, Nomination
+from groups import roster, services, silence
+from groups.models import CoChairTerm, Member, Nomination, SilenceProcedure, TermsOfReference
 from meetings.models import Meeting
 from portal import dates
 from portal.forms import SingleLineCharField, add_service_errors
 from portal.versions import VersionedForm
+from reports.models import PublicStatement
+from workplans.models import WorkPlan
 
 
 class DateInput(forms.DateInput):
@@ -242,3 +244,128 @@ class NominationDecisionForm(forms.Form):
                 moved.setdefault(SOM_FIELD_OF.get(field, field), []).extend(errors)
             error = ValidationError(moved)
         add_service_errors(self, error)
+
+
+class TimeInput(forms.TimeInput):
+    """A browser time picker; it reads and writes 24-hour times whatever the language."""
+
+    input_type = "time"
+
+    def __init__(self, attrs=None, format="%H:%M"):
+        super().__init__(attrs, format)
+
+
+class SilenceProcedureForm(forms.Form):
+    """A text circulated for decision by silence procedure; the deadline is typed as a
+    local date and time in a chosen zone (the secretariat's by default)."""
+
+    subject = forms.ChoiceField(choices=SilenceProcedure.Subject.choices, label="The text is")
+    work_plan = forms.ModelChoiceField(
+        queryset=WorkPlan.objects.none(),
+        required=False,
+        label="Work plan revised",
+        help_text="Adopted at the deadline as its next revision, as it then stands.",
+    )
+    statement = forms.ModelChoiceField(
+        queryset=PublicStatement.objects.none(),
+        required=False,
+        label="Public statement",
+        help_text="Published on the group's public page at the deadline.",
+    )
+    terms_of_reference = forms.ModelChoiceField(
+        queryset=TermsOfReference.objects.none(),
+        required=False,
+        label="Draft version of the Terms of Reference",
+        help_text="Agreed by the group; its endorsement stays with the SOM.",
+    )
+    nomination = forms.ModelChoiceField(
+        queryset=Nomination.objects.none(),
+        required=False,
+        label="Co-chair nomination",
+        help_text="Agreed by the group to be put to the SOM, which decides.",
+    )
+    title = SingleLineCharField(max_length=300)
+    text = forms.CharField(widget=forms.Textarea, help_text="The text circulated, in Markdown.")
+    deadline_on = dates.DateField(widget=DateInput, label="Deadline: day")
+    deadline_time = forms.TimeField(
+        widget=TimeInput, label="Deadline: time", initial=datetime.time(17)
+    )
+    deadline_time_zone = _meeting_field(
+        "time_zone",
+        label="Deadline: time zone",
+        initial="Asia/Bangkok",
+        help_text=f"{silence.MIN_NOTICE_TEXT.capitalize()} after circulation. Members also see "
+        "the deadline in their own time zones.",
+    )
+
+    LINKS = ("work_plan", "statement", "terms_of_reference", "nomination")
+
+    def __init__(self, *args, group, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["work_plan"].queryset = WorkPlan.objects.filter(group=group).exclude(
+            status=WorkPlan.Status.SUPERSEDED
+        )
+        self.fields["statement"].queryset = PublicStatement.objects.filter(group=group).exclude(
+            status=PublicStatement.Status.PUBLISHED
+        )
+        self.fields["terms_of_reference"].queryset = group.terms_of_reference.filter(
+            status=TermsOfReference.Status.DRAFT
+        )
+        self.fields["nomination"].queryset = Nomination.objects.filter(
+            group=group, outcome=Nomination.Outcome.PENDING
+        ).select_related("member")
+
+    def link_fields(self):
+        return [self[name] for name in self.LINKS]
+
+    def clean(self):
+        data = super().clean()
+        zone_name = data.get("deadline_time_zone")
+        if data.get("deadline_on") and data.get("deadline_time") and zone_name:
+            zone = zoneinfo.ZoneInfo(zone_name)
+            data["deadline"] = datetime.datetime.combine(
+                data["deadline_on"], data["deadline_time"], tzinfo=zone
+            )
+        return data
+
+    def circulation(self) -> dict:
+        """The arguments of ``services.silence_procedure_circulate``."""
+        data = self.cleaned_data
+        return {
+            "subject": data["subject"],
+            "title": data["title"],
+            "text": data["text"],
+            "deadline": data["deadline"],
+            "deadline_time_zone": data["deadline_time_zone"],
+            **{name: data.get(name) for name in self.LINKS},
+        }
+
+    def add_service_errors(self, error: ValidationError) -> None:
+        """The deadline's errors beside the day it is typed in."""
+        if hasattr(error, "error_dict") and "deadline" in error.error_dict:
+            moved = dict(error.error_dict)
+            moved["deadline_on"] = moved.pop("deadline")
+            error = ValidationError(moved)
+        add_service_errors(self, error)
+
+
+class SilenceBreakForm(forms.Form):
+    """A focal point's objection: for which member, and why."""
+
+    member = forms.TypedChoiceField(coerce=int, label="Breaking silence for")
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        label="Reason",
+        help_text="Sent to the co-chairs and the secretariat, and shown on the procedure's page.",
+    )
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.members = {m.pk: m for m in members}
+        self.fields["member"].choices = [(m.pk, m.name) for m in members]
+        if len(members) == 1:
+            self.fields["member"].widget = forms.HiddenInput()
+            self.fields["member"].initial = members[0].pk
+
+    def chosen_member(self):
+        return self.members[self.cleaned_data["member"]]

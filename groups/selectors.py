@@ -2,17 +2,18 @@
 
 import datetime
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Max, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from groups import roster, timeline
+from groups import roster, silence, timeline
 from groups.models import (
     CoChairTerm,
     Member,
     Nomination,
     Participation,
+    SilenceProcedure,
     TermsOfReference,
     WorkingGroup,
 )
@@ -96,10 +97,19 @@ class GroupPage:
     participants: list[MemberParticipants]
     co_chair_terms: list[CoChairTerm]
     proposed_by: list[Member]
+    silence_procedures: list[SilenceProcedure] = field(default_factory=list)
+
+    @property
+    def under_silence(self) -> list[SilenceProcedure]:
+        return [p for p in self.silence_procedures if p.is_under_silence]
+
+    @property
+    def silence_concluded(self) -> list[SilenceProcedure]:
+        return [p for p in self.silence_procedures if not p.is_under_silence]
 
 
 def group_page(group: WorkingGroup) -> GroupPage:
-    """Everything the group page shows, in five queries."""
+    """Everything the group page shows, in six queries."""
     versions = list(group.terms_of_reference.select_related("endorsed_at").order_by("-version"))
     endorsed = [v for v in versions if v.status == TermsOfReference.Status.ENDORSED]
     current = endorsed[0] if endorsed else (versions[0] if versions else None)
@@ -124,7 +134,10 @@ def group_page(group: WorkingGroup) -> GroupPage:
         if term.member_id in by_member:
             by_member[term.member_id].holds_co_chair_term = True
     proposed_by = list(group.proposed_by.all())
-    return GroupPage(group, current, versions, list(by_member.values()), terms, proposed_by)
+    procedures = list(group.silence_procedures.order_by("-circulated_at", "-pk"))
+    return GroupPage(
+        group, current, versions, list(by_member.values()), terms, proposed_by, procedures
+    )
 
 
 # --- The group's public page ---------------------------------------------------------
@@ -145,6 +158,8 @@ class PublicGroupPage:
     terms_of_reference: TermsOfReference | None
     co_chair_terms: list[CoChairTerm]
     meetings: list[PublicMeeting]
+    # The statements the group published, latest first (``permissions.public_statements``).
+    statements: list = field(default_factory=list)
 
 
 def public_group_page(group: WorkingGroup, meetings) -> PublicGroupPage:
@@ -185,7 +200,9 @@ def public_group_page(group: WorkingGroup, meetings) -> PublicGroupPage:
                 ],
             )
         )
-    return PublicGroupPage(group, endorsed, terms, rows)
+    from reports.selectors import published_statements
+
+    return PublicGroupPage(group, endorsed, terms, rows, published_statements(group))
 
 
 def member_groups(member: Member, groups: QuerySet[WorkingGroup]) -> dict[WorkingGroup, list]:
@@ -210,13 +227,20 @@ class GroupAlert:
     page: str = "group_detail"
 
 
+def _running_groups() -> QuerySet[WorkingGroup]:
+    """The groups whose roster the secretariat watches: active or under review."""
+    return WorkingGroup.objects.filter(
+        status__in=[WorkingGroup.Status.ACTIVE, WorkingGroup.Status.UNDER_REVIEW]
+    )
+
+
 def secretariat_alerts(on: datetime.date | None = None) -> list[GroupAlert]:
     """What needs the secretariat: reviews due, groups not met for a year, roster problems."""
     on = on or timezone.localdate()
     alerts = []
-    running = WorkingGroup.objects.filter(
-        status__in=[WorkingGroup.Status.ACTIVE, WorkingGroup.Status.UNDER_REVIEW]
-    ).annotate(last_met=Max("meetings__starts_at", filter=Q(meetings__starts_at__date__lte=on)))
+    running = _running_groups().annotate(
+        last_met=Max("meetings__starts_at", filter=Q(meetings__starts_at__date__lte=on))
+    )
     terms_by_group: dict[int, list[CoChairTerm]] = defaultdict(list)
     for term in CoChairTerm.objects.filter(group__in=running).select_related(
         "member", "decided_at", "extension_agreed_at"
@@ -237,6 +261,24 @@ def secretariat_alerts(on: datetime.date | None = None) -> list[GroupAlert]:
                 )
             )
     return alerts
+
+
+def terms_ending_without_successor(on: datetime.date | None = None) -> list[CoChairTerm]:
+    """The co-chair terms of running groups that end within six months with nobody to
+    follow in the seat: the roster's rule (``roster.ending_without_successor``) the
+    secretariat's home also alerts on."""
+    on = on or timezone.localdate()
+    running = _running_groups()
+    terms_by_group: dict[int, list[CoChairTerm]] = defaultdict(list)
+    for term in CoChairTerm.objects.filter(group__in=running).select_related(
+        "group", "member", "decided_at", "extension_agreed_at"
+    ):
+        terms_by_group[term.group_id].append(term)
+    return [
+        term
+        for terms in terms_by_group.values()
+        for term in roster.ending_without_successor(terms, on)
+    ]
 
 
 @dataclass
@@ -312,3 +354,62 @@ def _roster_alerts(group: WorkingGroup, terms: list[CoChairTerm], on: datetime.d
             f"{roster.fmt(term.ends_on)} with no successor on the roster.",
             "roster",
         )
+
+
+# --- Silence procedures ---------------------------------------------------------------
+
+
+def under_silence(procedures: QuerySet[SilenceProcedure]) -> list[SilenceProcedure]:
+    """The procedures still under silence, the nearest deadline first, in one query."""
+    return list(
+        procedures.filter(status=SilenceProcedure.Status.UNDER_SILENCE)
+        .select_related("group")
+        .order_by("deadline", "pk")
+    )
+
+
+@dataclass
+class FocalPointDeadline:
+    member: Member
+    person: object
+    local_deadline: datetime.datetime
+
+
+@dataclass
+class SilenceProcedurePage:
+    procedure: SilenceProcedure
+    breaks: list
+    focal_points: list[FocalPointDeadline]
+    # The deadline where it was set, and as this reader's clock shows it.
+    deadline_where_set: datetime.datetime
+    deadline_for_reader: datetime.datetime
+    # The text circulated, its Markdown made safe HTML as a report's narrative is.
+    text_html: str = ""
+
+
+def silence_procedure_page(procedure: SilenceProcedure, reader) -> SilenceProcedurePage:
+    """What a procedure's page shows, in two queries: its objections, and the deadline as
+    each member's focal point reads it in their own time zone."""
+    from reports.narrative import render_markdown
+
+    breaks = list(procedure.breaks.select_related("member", "person").order_by("broken_at"))
+    points = (
+        focal_points(group=procedure.group_id)
+        .select_related("member", "person")
+        .order_by("member__name", "person__last_name", "person__first_name", "pk")
+    )
+    rows = [
+        FocalPointDeadline(
+            p.member, p.person, silence.wall_clock(procedure.deadline, p.person.time_zone)
+        )
+        for p in points
+    ]
+    reader_zone = getattr(reader, "time_zone", "") or procedure.deadline_time_zone
+    return SilenceProcedurePage(
+        procedure,
+        breaks,
+        rows,
+        silence.wall_clock(procedure.deadline, procedure.deadline_time_zone),
+        silence.wall_clock(procedure.deadline, reader_zone),
+        render_markdown(procedure.text),
+    )

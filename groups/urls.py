@@ -1,6 +1,6 @@
 from django.urls import path
 
-from groups import views
+from groups import views, views_silence
 
 urlpatterns = [
     path("groups/", views.group_list, name="group_list"),
@@ -28,6 +28,26 @@ urlpatterns = [
         "groups/<slug:slug>/roster/nominations/<int:nomination_id>/close/",
         views.nomination_close,
         name="nomination_close",
+    ),
+    path(
+        "groups/<slug:slug>/silence/new/",
+        views_silence.silence_procedure_create,
+        name="silence_procedure_create",
+    ),
+    path(
+        "groups/<slug:slug>/silence/<int:procedure_id>/",
+        views_silence.silence_procedure_detail,
+        name="silence_procedure_detail",
+    ),
+    path(
+        "groups/<slug:slug>/silence/<int:procedure_id>/break/",
+        views_silence.silence_break,
+        name="silence_break",
+    ),
+    path(
+        "groups/<slug:slug>/silence/<int:procedure_id>/withdraw/",
+        views_silence.silence_procedure_withdraw,
+        name="silence_procedure_withdraw",
     ),
     path("members/", views.member_list, name="member_list"),
     path("members/<slug:slug>/", views.member_detail, name="member_detail"),

@@ -30,6 +30,7 @@ def group_detail(request, slug):
         "meetings": meeting_selectors.group_meetings(request.user, group),
         "role": permissions.Role.LABELS[permissions.role_in_group(request.user, group)],
         "can_change": permissions.can_change_group(request.user, group),
+        "can_run_silence": permissions.can_run_silence_procedure(request.user, group),
     }
     return render(request, "groups/group_detail.html", context)
 

@@ -13,10 +13,13 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Prefetch
+from django.urls import reverse
 from django.utils import timezone
 
 from meetings.models import AgendaItem, Meeting, Speaker
-from portal import versions
+from portal import permissions, versions
+from portal.notifications.models import Notification
+from portal.notifications.services import notify
 
 MIN_DURATION = 5
 MAX_DURATION = 600
@@ -122,6 +125,26 @@ def _check(meeting: Meeting, values: dict) -> dict:
     }
 
 
+def _tell(meeting: Meeting, what: str, occasion: str) -> None:
+    """Tell the invited who may see the agenda that it was published or changed (who, in
+    portal.permissions), once per occasion: its publication, or the day of a change."""
+    notify(
+        permissions.agenda_recipients(meeting),
+        Notification.Kind.AGENDA,
+        key=f"agenda-{what}:{meeting.pk}:{occasion}",
+        template=f"meetings/email/agenda_{what}",
+        context={"meeting": meeting},
+        link=reverse("meeting_detail", args=[meeting.pk]),
+    )
+
+
+def _changed(meeting: Meeting) -> None:
+    """A change to a published agenda is told at most once a day to each person: the
+    first change of the day tells them to read it, the later ones would only repeat it."""
+    if meeting.agenda_published_at is not None:
+        _tell(meeting, "changed", timezone.localdate().isoformat())
+
+
 def _out_of_range(position, highest: int) -> ValidationError:
     allowed = "the only one is 1" if highest == 1 else f"choose one from 1 to {highest}"
     message = f"There is no position {position} on this agenda: {allowed}."
@@ -158,6 +181,7 @@ def item_add(
         item = AgendaItem(meeting=meeting, position=position, **values)
         item.full_clean(validate_unique=False, validate_constraints=False)
         item.save()
+        _changed(meeting)
     return item
 
 
@@ -176,6 +200,7 @@ def item_update(item: AgendaItem, *, version: int | None = None, **fields) -> Ag
             setattr(item, name, values[name])
         item.full_clean(validate_unique=False, validate_constraints=False)
         item.save(update_fields=list(_CHANGEABLE))
+        _changed(item.meeting)
     return item
 
 
@@ -185,6 +210,7 @@ def item_delete(item: AgendaItem) -> None:
         items = [i for i in _locked_items(item.meeting) if i.pk != item.pk]
         AgendaItem.objects.filter(pk=item.pk).delete()
         _write_positions(enumerate(items, start=1))
+        _changed(item.meeting)
 
 
 def item_move(item: AgendaItem, to_position: int) -> AgendaItem:
@@ -199,6 +225,7 @@ def item_move(item: AgendaItem, to_position: int) -> AgendaItem:
         items.remove(current)
         items.insert(to_position - 1, current)
         _write_positions(enumerate(items, start=1))
+        _changed(item.meeting)
     item.position = to_position
     return item
 
@@ -215,12 +242,14 @@ def speaker_add(item: AgendaItem, *, person=None, name: str = "", affiliation: s
     speaker = Speaker(item=item, person=person, name=name, affiliation=affiliation)
     speaker.full_clean()
     speaker.save()
+    _changed(item.meeting)
     return speaker
 
 
 def speaker_remove(speaker: Speaker) -> None:
     """Take a speaker off an item; the history keeps who was listed."""
     speaker.delete()
+    _changed(speaker.item.meeting)
 
 
 def agenda_publish(meeting: Meeting) -> Meeting:
@@ -230,6 +259,7 @@ def agenda_publish(meeting: Meeting) -> Meeting:
     if meeting.agenda_published_at is None:
         meeting.agenda_published_at = timezone.now()
         meeting.save(update_fields=["agenda_published_at"])
+        _tell(meeting, "published", meeting.agenda_published_at.isoformat())
     return meeting
 
 

@@ -7,15 +7,15 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max, Q
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from groups.models import Member
 from meetings.models import Attendance, Invitation, InvitationReminder, Meeting, Outcome
-from portal import dates, links, permissions, versions
+from portal import dates, permissions, versions
 from portal.accounts.models import User
-from portal.accounts.tasks import send_email
+from portal.notifications.models import Notification
+from portal.notifications.services import notify
 from reports import services as report_services
 
 # A change to any of these is news to everyone who has answered an invitation.
@@ -49,7 +49,12 @@ def meeting_save(meeting: Meeting, *, version: int | None = None) -> int:
             invitation.responded_by = None
             invitation.responded_at = None
             invitation.save()
-        _tell(meeting, answered, "meetings/email/meeting_changed")
+        _tell(
+            meeting,
+            answered,
+            "meetings/email/meeting_changed",
+            occasion=timezone.now().isoformat(),
+        )
     return len(answered)
 
 
@@ -87,26 +92,45 @@ def _check_dates(meeting: Meeting) -> None:
         )
 
 
+# What each e-mail of an invitation tells, by its template: the kind of notification, and
+# the first word of its key.
+_TOLD = {
+    "meetings/email/invitation": (Notification.Kind.INVITATION, "invitation"),
+    "meetings/email/reminder": (Notification.Kind.INVITATION, "reminder"),
+    "meetings/email/meeting_changed": (Notification.Kind.MEETING_CHANGED, "meeting-changed"),
+}
+
+
 def _tell(
-    meeting: Meeting, invitations: list[Invitation], template: str, *, audiences=None
+    meeting: Meeting,
+    invitations: list[Invitation],
+    template: str,
+    *,
+    audiences=None,
+    occasion: str = "",
 ) -> None:
-    """E-mail each invitation's readers who may see the meeting, after the transaction
-    commits (who reads an invitation is decided in portal.permissions); one e-mail to an
-    address, however many of the invitations it reads."""
+    """Tell each invitation's readers who may see the meeting, in the portal and by e-mail
+    after the commit (who reads an invitation is decided in portal.permissions); one
+    notification to a person, however many of the invitations they read. `occasion` (a
+    day, a moment) tells one reminder or change of the same invitations from the next."""
     if audiences is None:
         audiences = permissions.invitation_audiences(meeting, invitations)
-    addresses = {
-        person.email
-        for invitation in invitations
-        for person in audiences[invitation.pk].told
-        if person.email
-    }
-    page = links.absolute(reverse("meeting_detail", args=[meeting.pk]))
-    context = {"meeting": meeting, "page": page, "answers_by": answers_wanted_by(meeting)}
-    subject = render_to_string(f"{template}_subject.txt", context).strip()
-    body = render_to_string(f"{template}.txt", context)
-    for address in sorted(addresses):
-        send_email.delay_on_commit(subject, body, address)
+    kind, name = _TOLD[template]
+    people: dict[int, User] = {}
+    first_read: dict[int, int] = {}
+    for invitation in sorted(invitations, key=lambda i: i.pk):
+        for person in audiences[invitation.pk].told:
+            people.setdefault(person.pk, person)
+            first_read.setdefault(person.pk, invitation.pk)
+    # A person is told once per invitation they read first in this sending.
+    by_key: dict[str, list[User]] = {}
+    for pk, person in people.items():
+        key = ":".join(str(part) for part in (name, meeting.pk, first_read[pk], occasion) if part)
+        by_key.setdefault(key, []).append(person)
+    context = {"meeting": meeting, "answers_by": answers_wanted_by(meeting)}
+    link = reverse("meeting_detail", args=[meeting.pk])
+    for key, told in sorted(by_key.items()):
+        notify(told, kind, key=key, template=template, context=context, link=link)
 
 
 @transaction.atomic
@@ -311,7 +335,13 @@ def _remind(meeting, invitations, audiences, *, today, by) -> list[Invitation]:
             except IntegrityError:
                 continue
             reminded.append(invitation)
-        _tell(meeting, reminded, "meetings/email/reminder", audiences=audiences)
+        _tell(
+            meeting,
+            reminded,
+            "meetings/email/reminder",
+            audiences=audiences,
+            occasion=today.isoformat(),
+        )
     return reminded
 
 

@@ -172,3 +172,17 @@ def other_fields(model, *editable: str) -> list[str]:
     """Every field of the model but these: read-only, also a field added later."""
     forward = [*model._meta.fields, *model._meta.many_to_many]
     return [f.name for f in forward if not f.primary_key and f.name not in editable]
+
+
+class ReadOnlyAdmin(SecretariatOnly, admin.ModelAdmin):
+    """What the portal's own pages make and change, read here only: a second place to
+    write it would be a second set of rules."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

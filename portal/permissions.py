@@ -29,13 +29,14 @@ from groups.models import (
     Member,
     Nomination,
     Participation,
+    SilenceProcedure,
     TermsOfReference,
     WorkingGroup,
 )
 from groups.selectors import current_co_chair_terms, focal_points, participants_of
 from meetings.models import Attendance, Document, Invitation, Meeting, MeetingPack
 from reports.models import APPROVED_STATUSES as REPORT_APPROVED_STATUSES
-from reports.models import RenderJob, Report
+from reports.models import PublicStatement, RenderJob, Report
 from workplans.models import Action, Attachment, WorkPlan
 
 
@@ -1097,12 +1098,369 @@ def report_recipients(report) -> list:
 
 
 # --- Public statements ----------------------------------------------------------------
+# The secretariat drafts a group's public statements; its co-chairs read one from its
+# submission on and approve it, as they do a report; once published (all approved, or
+# adopted by silence procedure) anyone reads it on the group's public page.
+
+
+def public_statements() -> QuerySet[PublicStatement]:
+    """The statements anyone may read: those published, of a group with a public page."""
+    return PublicStatement.objects.filter(
+        status=PublicStatement.Status.PUBLISHED, group__in=public_groups()
+    )
+
+
+def visible_statements(user) -> QuerySet[PublicStatement]:
+    """The statements this person may open: every one for the secretariat; those
+    published for anyone; those submitted or sent back for the group's co-chairs."""
+    if is_secretariat(user):
+        return PublicStatement.objects.all()
+    published = Q(status=PublicStatement.Status.PUBLISHED, group__in=public_groups())
+    access = group_access(user)
+    co_chaired = sorted(g for g in access.group_ids if access.role(g) == Role.CO_CHAIR)
+    # An approver fixed at submission decides even after its term ended (as for reports):
+    # its focal points keep reading the statements it was asked to approve.
+    asked = Q(pk__in=[])
+    for group_id in sorted(access.group_ids):
+        if members := access.focal_point_for(group_id):
+            asked |= Q(group=group_id, approvers__in=sorted(members))
+    if not co_chaired and not access.speaks_for:
+        return PublicStatement.objects.filter(published)
+    before_the_co_chairs = ~Q(status=PublicStatement.Status.DRAFT) & (
+        Q(group__in=co_chaired) | Q(pk__in=PublicStatement.objects.filter(asked).values("pk"))
+    )
+    return PublicStatement.objects.filter(published | before_the_co_chairs)
+
+
+def can_change_statement(user, statement: PublicStatement) -> bool:
+    """The secretariat drafts and edits a statement until it is published."""
+    return is_secretariat(user) and not statement.is_published
+
+
+def statement_approver_member(user, statement: PublicStatement) -> Member | None:
+    """The approver member this person decides for on a submitted statement, or None."""
+    if is_secretariat(user) or statement.status != PublicStatement.Status.SUBMITTED:
+        return None
+    speaks_for = group_access(user).focal_point_for(statement.group_id)
+    if not speaks_for or not group_access(user).sees(statement.group_id):
+        return None
+    return statement.approvers.filter(pk__in=sorted(speaks_for)).first()
+
+
+def get_statement_for_user(
+    user, slug: str, statement_id: int, *, to_change: bool = False
+) -> PublicStatement:
+    """A statement this person may open (or, to change, edit), or 404. Its signed-in page
+    (with the co-chairs' decisions) is for those who see the group; anyone reads a
+    published statement on the group's public page."""
+    statement = (
+        visible_statements(user)
+        .select_related("group", "meeting")
+        .filter(group__slug=slug, pk=statement_id)
+        .first()
+    )
+    if (
+        statement is None
+        or not group_access(user).sees(statement.group_id)
+        or (to_change and not can_change_statement(user, statement))
+    ):
+        raise Http404("No such statement")
+    return statement
+
+
+def get_public_statement(slug: str, statement_id: int) -> PublicStatement:
+    """A published statement anyone may read, or 404."""
+    statement = (
+        public_statements()
+        .select_related("group", "meeting")
+        .filter(group__slug=slug, pk=statement_id)
+        .first()
+    )
+    if statement is None:
+        raise Http404("No such statement")
+    return statement
+
+
+def statement_decision_recipients(statement: PublicStatement) -> list:
+    """Who is told that the co-chairs published a statement or sent it back: the
+    secretariat, who drafts the group's statements."""
+    return secretariat_people()
+
+
+def statement_recipients(statement: PublicStatement) -> list:
+    """Who is told a statement waits for approval: the focal points of its approvers in
+    its group, who may open it."""
+    points = focal_points(statement.approvers.all(), statement.group_id).select_related("person")
+    people = {point.person_id: point.person for point in points}
+    return [
+        person
+        for _, person in sorted(people.items())
+        if person.is_active and visible_statements(person).filter(pk=statement.pk).exists()
+    ]
 
 
 # --- Silence procedures ---------------------------------------------------------------
+# The secretariat circulates a text on the co-chairs' behalf; everyone who sees the group
+# reads its procedures; a member's focal point breaks silence for that member, before the
+# deadline, while the procedure is under silence.
+
+
+def visible_silence_procedures(user) -> QuerySet[SilenceProcedure]:
+    """The silence procedures this person may read: those of the groups they see."""
+    procedures = SilenceProcedure.objects.all()
+    if is_secretariat(user):
+        return procedures
+    return procedures.filter(group__in=sorted(group_access(user).group_ids))
+
+
+def get_silence_procedure_for_user(
+    user, slug: str, procedure_id: int, *, to_change: bool = False
+) -> SilenceProcedure:
+    """A procedure this person may read (or, to change, run: the secretariat), or 404."""
+    procedure = (
+        visible_silence_procedures(user)
+        .select_related("group")
+        .filter(group__slug=slug, pk=procedure_id)
+        .first()
+    )
+    if procedure is None or (to_change and not is_secretariat(user)):
+        raise Http404("No such silence procedure")
+    return procedure
+
+
+def can_run_silence_procedure(user, group: WorkingGroup) -> bool:
+    """The secretariat circulates, and withdraws, a text for the co-chairs."""
+    return is_secretariat(user)
+
+
+def silence_breaking_members(user, procedure: SilenceProcedure) -> frozenset[int]:
+    """The members this person may break silence for: those they are focal point for in
+    the group, while the procedure is under silence and before its deadline."""
+    if (
+        is_secretariat(user)
+        or not procedure.is_under_silence
+        or timezone.now() >= procedure.deadline
+        or not group_access(user).sees(procedure.group_id)
+    ):
+        return frozenset()
+    return group_access(user).focal_point_for(procedure.group_id)
+
+
+def may_ask_to_break_silence(user, procedure: SilenceProcedure) -> bool:
+    """Whether breaking silence on the procedure is this person's to ask at all: a member's
+    focal point in the group (the secretariat runs procedures and never objects); whether
+    they still may is silence_breaking_members."""
+    access = group_access(user)
+    return (
+        not is_secretariat(user)
+        and access.sees(procedure.group_id)
+        and bool(access.focal_point_for(procedure.group_id))
+    )
+
+
+def silence_procedure_recipients(
+    procedure: SilenceProcedure, *, with_secretariat: bool = False
+) -> list:
+    """Who is told of a procedure: everyone taking part in the group who may see it (with
+    a valid clearance, in a group that requires one); with the secretariat's people too
+    when asked (a broken silence is theirs to take back to the co-chairs)."""
+    from portal.accounts.models import User
+
+    people = User.objects.filter(
+        is_active=True,
+        pk__in=participants_of(group=procedure.group_id).order_by().values("person"),
+    )
+    if procedure.group.clearance_required:
+        people = people.exclude(clearance_level="").filter(
+            clearance_expires_on__gte=timezone.localdate()
+        )
+    if with_secretariat:
+        people = people | User.objects.filter(is_active=True, is_secretariat=True)
+    return list(people.order_by("pk"))
 
 
 # --- Notifications --------------------------------------------------------------------
+# A person reads only their own notifications. Who is told of each kind is chosen here,
+# by the rule of the page the notification links to: nobody is told of what they may not
+# open.
+
+
+def get_notification_for_user(user, notification_id: int):
+    """One of this person's own notifications, or 404 (someone else's too)."""
+    from portal.notifications.models import Notification
+
+    notification = Notification.objects.filter(pk=notification_id, person=user.pk).first()
+    if notification is None or not user.is_authenticated:
+        raise Http404("No such notification")
+    return notification
+
+
+def secretariat_people() -> list:
+    """Every active member of the secretariat, who is told of what the secretariat as a
+    whole deals with (a co-chair term ending with no successor)."""
+    from portal.accounts.models import User
+
+    return list(User.objects.filter(is_active=True, is_secretariat=True).order_by("pk"))
+
+
+def report_decision_recipients(report) -> list:
+    """Who is told that the co-chairs approved a report or sent it back: the member of the
+    secretariat who last submitted it (from its history), while still active and staff;
+    else, when nobody is on record, the whole secretariat."""
+    submitted = (
+        report.history.filter(status=Report.Status.SUBMITTED, history_user__isnull=False)
+        .select_related("history_user")
+        .order_by("-history_date")
+        .first()
+    )
+    if submitted is not None and is_secretariat(submitted.history_user):
+        return [submitted.history_user]
+    return secretariat_people()
+
+
+def agenda_recipients(meeting: Meeting) -> list:
+    """Who is told an agenda was published or changed: the readers of the meeting's
+    invitations (by the rule of ``invitation_audiences``) who may see its agenda."""
+    invitations = list(meeting.invitations.select_related("member", "person").order_by("pk"))
+    audiences = invitation_audiences(meeting, invitations)
+    people = {p.pk: p for a in audiences.values() for p in a.told}
+    return [
+        person
+        for _, person in sorted(people.items())
+        if person.is_active and can_see_agenda(person, meeting)
+    ]
+
+
+def stale_action_recipients(action: Action) -> list:
+    """Who is told an action has had no update for six months: the experts and focal
+    points of its lead members in its group, who may see its plan."""
+    from portal.accounts.models import User
+
+    people = User.objects.filter(
+        is_active=True,
+        pk__in=participants_of(action.lead_members.all(), action.plan.group_id)
+        .order_by()
+        .values("person"),
+    ).order_by("pk")
+    return [
+        person for person in people if visible_work_plans(person).filter(pk=action.plan_id).exists()
+    ]
 
 
 # --- Search ---------------------------------------------------------------------------
+# Search finds each kind of thing by the rule of the page that shows it, written here as a
+# query over all of a person's groups at once: a search asks the same few queries however
+# many groups the person takes part in. Each of these agrees with its page's rule for one
+# object (``can_see_agenda``, ``can_read_document``, ``can_open_report`` and
+# ``reads_report_as_it_stands``); tests/portal/test_search_rules.py holds them together.
+
+
+def _co_chaired_groups(access: GroupAccess) -> list[int]:
+    """The groups the person sees as co-chair (the secretariat aside)."""
+    return sorted(access.co_chaired & access.group_ids)
+
+
+def searchable_agenda_items(user) -> QuerySet:
+    """The agenda items this person reads (``can_see_agenda``): of the meetings they see,
+    once the agenda is published; drafts too for the meeting's group's co-chairs."""
+    from meetings.models import AgendaItem
+
+    items = AgendaItem.objects.filter(meeting__in=visible_meetings(user))
+    access = group_access(user)
+    if access.secretariat:
+        return items
+    return items.filter(
+        Q(meeting__agenda_published_at__isnull=False)
+        | Q(meeting__group__in=_co_chaired_groups(access))
+    )
+
+
+def searchable_outcomes(user) -> QuerySet:
+    """The outcomes this person reads: those of ``outcome_visible_meetings``."""
+    from meetings.models import Outcome
+
+    return Outcome.objects.filter(meeting__in=outcome_visible_meetings(user))
+
+
+def searchable_documents(user) -> QuerySet[Document]:
+    """The papers this person reads on the meetings they see (``can_read_document``):
+    "Public" ones; the participants' for the group's members and whoever is invited to
+    take part (or recorded as taking part, not only as observer); the cleared ones for
+    those of them with a valid clearance."""
+    documents = Document.objects.filter(meeting__in=visible_meetings(user))
+    access = group_access(user)
+    if access.secretariat:
+        return documents
+    levels = Document.Access
+    readable = Q(access=levels.PUBLIC)
+    if user.is_authenticated and user.is_active:
+        invited = Invitation.objects.filter(_invited(user), as_observer=False)
+        attended = Attendance.objects.filter(person=user, as_observer=False)
+        as_participant = (
+            Q(meeting__group__in=sorted(access.group_ids))
+            | Q(meeting__in=invited.values("meeting"))
+            | Q(meeting__in=attended.values("meeting"))
+        )
+        participants_levels = [levels.PARTICIPANTS]
+        if user.has_valid_clearance():
+            participants_levels.append(levels.CLEARED)
+        readable |= as_participant & Q(access__in=participants_levels)
+    return documents.filter(readable)
+
+
+def searchable_actions(user) -> QuerySet[Action]:
+    """The actions of the work plans this person sees (``visible_work_plans``)."""
+    return Action.objects.filter(plan__in=visible_work_plans(user))
+
+
+def searchable_progress_updates(user) -> QuerySet:
+    """The progress updates on the actions this person sees."""
+    from workplans.models import ProgressUpdate
+
+    return ProgressUpdate.objects.filter(action__plan__in=visible_work_plans(user))
+
+
+def searchable_reports(user) -> QuerySet[Report]:
+    """The reports this person may open (``visible_reports`` in every group they see)."""
+    access = group_access(user)
+    if access.secretariat:
+        return Report.objects.all()
+    return Report.objects.filter(
+        pk__in=Report.objects.filter(
+            (_reports_read_as_they_stand_anywhere(user, access) | Q(versions__isnull=False)),
+            group__in=sorted(access.group_ids),
+        ).values("pk")
+    )
+
+
+def searchable_report_narratives(user) -> QuerySet[Report]:
+    """The reports whose current narrative this person reads (``can_open_report`` and
+    ``reads_report_as_it_stands``): found by their words. A report opened only for its
+    earlier approved version is never found by the words of the draft that follows it."""
+    access = group_access(user)
+    if access.secretariat:
+        return Report.objects.all()
+    return Report.objects.filter(
+        pk__in=Report.objects.filter(
+            _reports_read_as_they_stand_anywhere(user, access),
+            group__in=sorted(access.group_ids),
+        ).values("pk")
+    )
+
+
+def _reports_read_as_they_stand_anywhere(user, access: GroupAccess) -> Q:
+    """``_reports_read_as_they_stand`` for all the person's groups in one condition."""
+    submitted = ~Q(status=Report.Status.DRAFT)
+    readable = Q(status__in=REPORT_APPROVED_STATUSES) | (
+        submitted & Q(group__in=_co_chaired_groups(access))
+    )
+    for group_id in sorted(access.group_ids):
+        speaks_for = access.focal_point_for(group_id)
+        if speaks_for and group_id not in access.co_chaired:
+            readable |= submitted & Q(group=group_id, approvers__in=sorted(speaks_for))
+    return readable
+
+
+def searchable_statements(user) -> QuerySet[PublicStatement]:
+    """The public statements this person may open (``visible_statements``)."""
+    return visible_statements(user)

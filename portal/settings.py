@@ -87,6 +87,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 SIMPLE_HISTORY_REVERT_DISABLED = True
 
 AUTH_USER_MODEL = "accounts.User"
+# The signed-in person comes with their unread notifications counted, for the header.
+# Django's own backend stays second for the sessions signed in before it was added.
+AUTHENTICATION_BACKENDS = [
+    "portal.notifications.backends.NotificationCountBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -182,8 +188,9 @@ for _days in envlist("INVITATION_REMINDER_DAYS", ["14", "7", "2"]):
 CELERY_BEAT_SCHEDULE = {
     # Once a day; a run that could not start before the next is due is dropped, and the
     # next run makes up the missed reminder day.
-    "send-invitation-reminders": {
-        "task": "meetings.tasks.send_invitation_reminders",
+    # Invitations' reminders, co-chair terms ending with no successor, stale actions.
+    "send-daily-reminders": {
+        "task": "portal.notifications.tasks.send_daily_reminders",
         "schedule": crontab(hour=6, minute=0),
         "options": {"expires": 12 * 3600.0},
     },
@@ -195,6 +202,13 @@ CELERY_BEAT_SCHEDULE = {
     },
     "requeue-stale-meeting-packs": {
         "task": "meetings.tasks.requeue_stale_meeting_packs",
+        "schedule": float(JOB_SWEEP_INTERVAL),
+        "options": {"expires": float(JOB_SWEEP_INTERVAL)},
+    },
+    # A text under silence is adopted within a sweep of its deadline (recorded as of the
+    # deadline itself); a run missed is made up by the next one.
+    "conclude-silence-procedures": {
+        "task": "groups.tasks.conclude_silence_procedures",
         "schedule": float(JOB_SWEEP_INTERVAL),
         "options": {"expires": float(JOB_SWEEP_INTERVAL)},
     },

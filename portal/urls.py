@@ -12,5 +12,7 @@ urlpatterns = [
     path("", include("meetings.urls")),
     path("", include("workplans.urls")),
     path("", include("reports.urls")),
+    path("", include("portal.notifications.urls")),
+    path("", include("portal.search.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -23,6 +23,8 @@ def home(request):
         "groups": groups,
         "secretariat": secretariat,
         "reports_waiting": report_selectors.reports_waiting(user),
+        "statements_waiting": report_selectors.statements_waiting(user),
+        "under_silence": _under_silence(user),
     }
     if secretariat:
         context |= {
@@ -75,6 +77,13 @@ def _co_chaired(user, groups, meetings, today) -> list[CoChaired]:
         )
         for group in groups
     ]
+
+
+def _under_silence(user) -> list[tuple[object, bool]]:
+    """The texts under silence in this person's groups, each with whether they may break
+    silence on it (as a member's focal point, before the deadline)."""
+    procedures = selectors.under_silence(permissions.visible_silence_procedures(user))
+    return [(p, bool(permissions.silence_breaking_members(user, p))) for p in procedures]
 
 
 def healthz(request):

@@ -1,8 +1,14 @@
 from django.contrib import admin
 
-from portal.admin import SecretariatAdmin, SecretariatInline, SecretariatOnly, other_fields
+from portal.admin import (
+    ReadOnlyAdmin,
+    SecretariatAdmin,
+    SecretariatInline,
+    SecretariatOnly,
+    other_fields,
+)
 from reports import services
-from reports.models import NARRATIVE_FIELDS, Approval, RenderJob, Report
+from reports.models import NARRATIVE_FIELDS, Approval, PublicStatement, RenderJob, Report
 
 
 class ApprovalInline(SecretariatInline, admin.TabularInline):
@@ -80,3 +86,13 @@ class RenderJobAdmin(SecretariatOnly, admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(PublicStatement)
+class PublicStatementAdmin(ReadOnlyAdmin):
+    """Drafted, submitted, approved and published on the group's pages (reports.statements),
+    where the co-chairs' approvals are bound to the text: read here only."""
+
+    list_display = ["title", "group", "status", "published_at"]
+    list_filter = ["group", "status"]
+    list_select_related = ["group"]

@@ -17,8 +17,8 @@ import re
 from django.db.models import OuterRef, Prefetch, Subquery
 from django.utils import timezone
 
-from groups import roster
-from groups.models import CoChairTerm, Nomination
+from groups import roster, silence
+from groups.models import CoChairTerm, Nomination, SilenceProcedure
 from groups.selectors import current_co_chair_terms
 from meetings import participants
 from meetings import selectors as meeting_selectors
@@ -34,6 +34,11 @@ STATUS_WORDS = dict(Action.Status.choices)
 # The shape of the content built today. Content kept with a report approved earlier has no
 # "format" (the first one): it is printed, and compared, as it was approved.
 FORMAT = 2
+# Decisions the group agrees by silence procedure that the SOM still endorses.
+SILENCE_FOR_THE_SOM = (
+    SilenceProcedure.Subject.TERMS_OF_REFERENCE,
+    SilenceProcedure.Subject.NOMINATION,
+)
 # A meeting with more members than this (a forum, a conference) is reported by its counts,
 # not by a list of its members.
 LISTED_MEMBERS_AT_MOST = 25
@@ -146,6 +151,48 @@ def _meetings(report: Report, first: datetime.date, last: datetime.date) -> list
             row["outcomes"] = []
         rows.append(row)
     return rows
+
+
+def _silence_procedures(report: Report, first: datetime.date, last: datetime.date) -> list[dict]:
+    """The group's decisions by silence procedure concluded in the period, by date: what
+    was adopted (on the deadline's day where it was set), broken (by which members, never
+    by whom) or withdrawn."""
+    procedures = (
+        report.group.silence_procedures.exclude(status=SilenceProcedure.Status.UNDER_SILENCE)
+        .filter(concluded_at__gt=end_of(first) - datetime.timedelta(days=2))
+        .filter(concluded_at__lt=end_of(last) + datetime.timedelta(days=2))
+        .prefetch_related("breaks__member")
+        .order_by("concluded_at", "pk")
+    )
+    rows = []
+    for procedure in procedures:
+        if procedure.status == SilenceProcedure.Status.ADOPTED:
+            day = silence.adopted_on(procedure.deadline, procedure.deadline_time_zone)
+        else:
+            day = timezone.localtime(procedure.concluded_at).date()
+        if not first <= day <= last:
+            continue
+        objecting = sorted(b.member.display_name for b in procedure.breaks.all())
+        if procedure.status == SilenceProcedure.Status.ADOPTED:
+            outcome = f"Adopted by silence procedure on {day_text(day)}"
+            if procedure.subject in SILENCE_FOR_THE_SOM:
+                outcome += " (agreed by the group; for the SOM to endorse)"
+        elif procedure.status == SilenceProcedure.Status.BROKEN:
+            outcome = f"Silence broken on {day_text(day)} by {' and '.join(objecting)}"
+        else:
+            outcome = f"Withdrawn on {day_text(day)}"
+        rows.append(
+            {
+                "title": procedure.title,
+                "subject": procedure.get_subject_display(),
+                "status": procedure.status,
+                "on": day.isoformat(),
+                "date": day_text(day),
+                "objecting": objecting,
+                "text": f"{outcome}.",
+            }
+        )
+    return sorted(rows, key=lambda row: (row["on"], row["title"]))
 
 
 def end_of(day: datetime.date) -> datetime.datetime:
@@ -400,6 +447,10 @@ def report_content(report: Report) -> dict:
     content["format"] = FORMAT
     content["actions_by_status"] = _by_status(actions)
     content["initiatives"] = initiatives
+    # Only when there were some, so a report approved before the portal kept decisions by
+    # silence procedure reads, and hashes, as it was approved.
+    if decided := _silence_procedures(report, first, last):
+        content["silence_procedures"] = decided
     return content
 
 
@@ -451,6 +502,7 @@ SECTIONS = {
     "period": "The period",
     "co_chairs": "The co-chairs",
     "initiatives": "The initiatives",
+    "silence_procedures": "The decisions by silence procedure",
     "narrative": "The narrative",
     "points": "The speaking points",
 }

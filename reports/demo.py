@@ -1,14 +1,15 @@
 """Demo reports: the outcome records of WG-TIP's meetings up to 2016 and its 2016 annual
 report and SOM brief, all approved by both co-chairs; the outcome record of its 2026 annual
 meeting and its 2025 annual report, waiting for their approval; its 2026 brief, a draft.
-WG-DCN's Roundtable outcomes are left for the secretariat to submit."""
+WG-DCN's Roundtable outcomes are left for the secretariat to submit. WG-TIP has published
+one public statement and drafts another."""
 
 from groups.models import WorkingGroup
 from meetings.models import Meeting
 from portal.accounts.models import User
 from portal.demo import find
-from reports import services
-from reports.models import Report
+from reports import services, statements
+from reports.models import PublicStatement, Report
 
 NARRATIVE_2016 = {
     "summary": (
@@ -80,3 +81,58 @@ def load_reports(groups: dict[str, WorkingGroup], meetings: dict[str, Meeting]) 
             services.report_start(tip, Report.Kind.ANNUAL, 2025), **NARRATIVE_2025
         )
         services.report_submit(draft, secretariat)
+    load_statements(groups, meetings)
+
+
+# --- Public statements ------------------------------------------------------------------
+
+PUBLISHED_STATEMENT = {
+    "title": "Statement on the Following the Money Forum",
+    "text": (
+        "The Working Group on Trafficking in Persons held the **Following the Money Forum** "
+        "in Bangkok in May 2016, with participants from 30 member countries and "
+        "5 international organisations.\n\n"
+        "The Working Group will follow up the Forum's recommendations on disrupting the "
+        "financial incentives for trafficking in persons."
+    ),
+}
+DRAFT_STATEMENT = {
+    "title": "Statement on the 2026 annual meeting",
+    "text": (
+        "The Working Group met for its annual meeting and reviewed the Forward Work Plan.\n\n"
+        "- Progress on the regional training module\n"
+        "- Next steps towards the next Forward Work Plan"
+    ),
+}
+
+
+def load_statements(groups: dict[str, WorkingGroup], meetings: dict[str, Meeting]) -> None:
+    """WG-TIP's statement on its 2016 Forum, published with both co-chairs' approval, and
+    a draft on its 2026 annual meeting; each made once, when first created."""
+    tip = groups["wg-tip"]
+    secretariat = find(User, username="secretariat")[1]
+    co_chairs = [find(User, username=u)[1] for u in ("cochair.au", "cochair.id")]
+    existed, _ = find(PublicStatement, group=tip, title=PUBLISHED_STATEMENT["title"])
+    if not existed:
+        statement = statements.statement_save(
+            None,
+            group=tip,
+            by=secretariat,
+            meeting=meetings.get("tip-forum-2016"),
+            **PUBLISHED_STATEMENT,
+        )
+        statement = statements.statement_submit(statement, by=secretariat, names_confirmed=True)
+        content_hash = statements.statement_content_hash(statement)
+        for person in co_chairs:
+            statements.statement_decide(
+                statement, by=person, decision="approved", content_hash=content_hash
+            )
+    existed, _ = find(PublicStatement, group=tip, title=DRAFT_STATEMENT["title"])
+    if not existed:
+        statements.statement_save(
+            None,
+            group=tip,
+            by=secretariat,
+            meeting=meetings.get(WAITING_RECORD),
+            **DRAFT_STATEMENT,
+        )

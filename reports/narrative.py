@@ -5,7 +5,10 @@ cleaned to a short list of formatting tags: no image, style, script, frame or ev
 survives, so nothing from a narrative can run script or load anything.
 """
 
+import html
+
 import nh3
+from django.utils.html import strip_tags
 from markdown_it import MarkdownIt
 
 ALLOWED_TAGS = {
@@ -51,3 +54,8 @@ def render_markdown(text: str) -> str:
         link_rel="noopener",
         url_relative="deny",
     ).strip()
+
+
+def plain_text(text: str) -> str:
+    """The words of a Markdown text without its markup, as a search result quotes them."""
+    return html.unescape(strip_tags(render_markdown(text)))

@@ -2,13 +2,20 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import F, OuterRef, Prefetch, Subquery
+from django.db.models import Case, F, OuterRef, Prefetch, Subquery, When
 from django.http import Http404
 from django.utils import timezone
 
 from portal import permissions
 from reports import assembly
-from reports.models import Approval, RenderJob, Report, ReportVersion
+from reports.models import (
+    Approval,
+    PublicStatement,
+    RenderJob,
+    Report,
+    ReportVersion,
+    StatementApproval,
+)
 
 
 @dataclass
@@ -228,4 +235,90 @@ def failed_renderings() -> list[RenderJob]:
         )
         .select_related("report__group", "report__meeting")
         .order_by("-finished_at", "-queued_at", "-pk")
+    )
+
+
+# --- Public statements ------------------------------------------------------------------
+
+
+@dataclass
+class WaitingStatement:
+    statement: PublicStatement
+    approved: int
+    needed: int
+
+    @property
+    def days_waiting(self) -> int:
+        """Whole days since the statement went to the co-chairs."""
+        return (timezone.localdate() - timezone.localdate(self.statement.submitted_at)).days
+
+
+def statements_waiting(user) -> list[WaitingStatement]:
+    """Submitted statements: all of them for the secretariat; for a co-chair, those that
+    wait for their own decision."""
+    access = permissions.group_access(user)
+    if not access.secretariat and not access.focal_point_for():
+        return []  # only a member's focal point decides for it: nothing to ask the database
+    standing = StatementApproval.objects.filter(
+        withdrawn_at__isnull=True, decision=StatementApproval.Decision.APPROVED
+    )
+    statements = (
+        permissions.visible_statements(user)
+        .filter(status=PublicStatement.Status.SUBMITTED)
+        .select_related("group")
+        .prefetch_related("approvers", Prefetch("approvals", standing, to_attr="standing"))
+        .order_by("group__short_name", "submitted_at", "pk")
+    )
+    waiting = []
+    for statement in statements:
+        current = statements_content_hash(statement)
+        approved = {a.member_id for a in statement.standing if a.content_hash == current}
+        approvers = {m.pk for m in statement.approvers.all()}
+        mine = access.focal_point_for(statement.group_id) & approvers
+        if not access.secretariat and (not mine or mine <= approved):
+            continue  # this co-chair has decided already (or decides for none of them)
+        waiting.append(WaitingStatement(statement, len(approved & approvers), len(approvers)))
+    return waiting
+
+
+def statements_content_hash(statement: PublicStatement) -> str:
+    """The fingerprint of the statement's current content (see reports.statements)."""
+    from reports.statements import statement_content_hash
+
+    return statement_content_hash(statement)
+
+
+def group_statements(user, group) -> list[PublicStatement]:
+    """The group's statements this person may open, those waiting first, then the latest."""
+    order = Case(
+        When(status=PublicStatement.Status.SUBMITTED, then=0),
+        When(status=PublicStatement.Status.SENT_BACK, then=1),
+        When(status=PublicStatement.Status.DRAFT, then=2),
+        default=3,
+    )
+    return list(
+        permissions.visible_statements(user)
+        .filter(group=group)
+        .select_related("group", "meeting")
+        .annotate(order=order)
+        .order_by("order", "-published_at", "-created_at", "-pk")
+    )
+
+
+def published_statements(group=None) -> list[PublicStatement]:
+    """The statements anyone may read (of one group, when given), latest first."""
+    statements = permissions.public_statements().select_related("group", "meeting")
+    if group is not None:
+        statements = statements.filter(group=group)
+    return list(statements.order_by("-published_at", "-pk"))
+
+
+def standing_statement_decision(statement: PublicStatement, member, content_hash: str):
+    """This co-chair member's decision that stands on exactly this content, if any."""
+    return (
+        statement.approvals.filter(
+            member=member, content_hash=content_hash, withdrawn_at__isnull=True
+        )
+        .order_by("-decided_at")
+        .first()
     )

@@ -23,8 +23,9 @@ from django.utils import timezone
 
 from groups.models import Member
 from groups.selectors import current_co_chair_terms
-from portal import jobs, links, permissions, versions
-from portal.accounts.tasks import send_email
+from portal import jobs, permissions, versions
+from portal.notifications.models import Notification
+from portal.notifications.services import notify
 from reports.models import NARRATIVE_FIELDS, Approval, RenderJob, Report, ReportVersion
 
 # A rendering still not done after this many attempts is given up as failed; how long
@@ -48,22 +49,36 @@ def _locked(report: Report) -> Report:
     )
 
 
-def _co_chair_emails(report: Report) -> list[str]:
-    """The addresses of the focal points of the report's approvers who may open it (the
-    rule is in portal.permissions)."""
-    return sorted({p.email for p in permissions.report_recipients(report) if p.email})
-
-
-def _tell_co_chairs(report: Report, subject: str, body: str) -> None:
-    """E-mail the approvers, with the address of the report's page."""
-    url = links.absolute(reverse("report_detail", kwargs=report.url_kwargs()))
-    where = f": {url}" if url else "."
-    body = (
-        f"{body}\n\nRead it in the Secretariat Portal{where}\n\n"
-        "Regional Support Office of the Bali Process\n"
+def _tell_co_chairs(report: Report, what: str) -> None:
+    """Tell the focal points of the report's approvers who may open it (the rule is in
+    portal.permissions), in the portal and by e-mail, with the address of its page;
+    `what` is "submitted" or "changed"."""
+    # A submission is told once; each change after it is news of its own.
+    when = report.submitted_at if what == "submitted" else timezone.now()
+    stamp = when.isoformat()
+    notify(
+        permissions.report_recipients(report),
+        Notification.Kind.APPROVAL_REQUESTED,
+        key=f"report-{what}:{report.pk}:v{report.version}:{stamp}",
+        template=f"reports/email/report_{what}",
+        context={"report": report},
+        link=reverse("report_detail", kwargs=report.url_kwargs()),
     )
-    for address in _co_chair_emails(report):
-        send_email.delay_on_commit(subject, body, address)
+
+
+def _tell_decided(report: Report, approval: Approval) -> None:
+    """Tell the secretariat (whom, in portal.permissions) that the co-chairs approved the
+    report or sent it back."""
+    approved = report.status != Report.Status.SENT_BACK
+    notify(
+        permissions.report_decision_recipients(report),
+        Notification.Kind.APPROVAL_DECIDED,
+        key=f"report-{'approved' if approved else 'sent-back'}:{report.pk}:v{report.version}:"
+        f"{approval.pk}",
+        template=f"reports/email/report_{'approved' if approved else 'sent_back'}",
+        context={"report": report, "approval": approval},
+        link=reverse("report_detail", kwargs=report.url_kwargs()),
+    )
 
 
 # --- Drafting and approval ---------------------------------------------------------------
@@ -162,12 +177,7 @@ def _content_changed(report: Report) -> None:
         approval.withdrawn_at = now
         approval.save(update_fields=["withdrawn_at"])
     if withdrawn or report.status == Report.Status.SUBMITTED:
-        _tell_co_chairs(
-            report,
-            f"{report} was changed",
-            f"The secretariat changed {report} after it was submitted. Any approval given "
-            "before the change is withdrawn: please read it again and decide.",
-        )
+        _tell_co_chairs(report, "changed")
 
 
 @transaction.atomic
@@ -203,11 +213,7 @@ def report_submit(report: Report, by) -> Report:
     report._history_user = by
     report.save()
     report.approvers.set(approvers)
-    _tell_co_chairs(
-        report,
-        f"{report} is waiting for your approval",
-        f"The secretariat submitted {report}. Please read it and approve it or send it back.",
-    )
+    _tell_co_chairs(report, "submitted")
     return report
 
 
@@ -260,6 +266,7 @@ def report_decide(
             report.status = Report.Status.SENT_BACK
             report._history_user = person
             report.save()
+            _tell_decided(report, approval)
         elif _all_approved(report, content_hash):
             report.status = Report.Status.APPROVED
             report.approved_at = now
@@ -269,6 +276,7 @@ def report_decide(
             report._history_user = person
             report.save()
             render_enqueue(report, person)
+            _tell_decided(report, approval)
     return approval
 
 

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from reports import views, views_brief
+from reports import feeds, views, views_brief, views_statements
 
 
 class KindConverter:
@@ -53,6 +53,7 @@ BRIEF_PAGES = [
 ]
 REPORT = "groups/<slug:slug>/reports/<report_kind:kind>/<report_year:year>/"
 OUTCOME_RECORD = "meetings/<int:meeting_id>/outcome-record/"
+STATEMENT = "groups/<slug:slug>/statements/<int:statement_id>/"
 
 urlpatterns = [
     path("groups/<slug:slug>/reports/", views.report_list, name="report_list"),
@@ -65,4 +66,30 @@ urlpatterns = [
     *[path(REPORT + suffix, view, name=name) for suffix, view, name in PAGES],
     *[path(REPORT + suffix, view, name=name) for suffix, view, name in BRIEF_PAGES],
     *[path(OUTCOME_RECORD + suffix, view, name=name) for suffix, view, name in PAGES],
+    # A group's public statements: drafted and approved here, read by anyone once published.
+    path(
+        "groups/<slug:slug>/statements/new/",
+        views_statements.statement_create,
+        name="statement_create",
+    ),
+    *[
+        path(STATEMENT + suffix, view, name=name)
+        for suffix, view, name in [
+            ("", views_statements.statement_detail, "statement_detail"),
+            ("edit/", views_statements.statement_edit, "statement_edit"),
+            ("submit/", views_statements.statement_submit, "statement_submit"),
+            ("decide/", views_statements.statement_decide, "statement_decide"),
+        ]
+    ],
+    path(
+        "public/groups/<slug:slug>/statements/<int:statement_id>/",
+        views_statements.statement_public,
+        name="statement_public",
+    ),
+    path(
+        "public/groups/<slug:slug>/statements.atom",
+        feeds.GroupStatementsFeed(),
+        name="group_statements_feed",
+    ),
+    path("public/statements.atom", feeds.StatementsFeed(), name="statements_feed"),
 ]

@@ -9,9 +9,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from groups import services as group_services
 from meetings import agenda, calendar, papers
 from meetings import pack as meeting_pack
 from meetings.models import Invitation, MeetingPack, Outcome
+from portal.notifications.models import Notification
+from portal.notifications.services import notify
+from reports import statements
 from reports.models import RenderJob, Report
 from tests.factories import (
     ActionFactory,
@@ -45,6 +49,10 @@ PUBLIC = {
     "calendar_feed",
     # A group's public page: only what it has made public (portal.permissions).
     "group_public",
+    # A published statement and the Atom feeds of published statements.
+    "statement_public",
+    "group_statements_feed",
+    "statements_feed",
 }
 # Pages that act only on POST.
 POST_ONLY = {
@@ -79,12 +87,21 @@ POST_ONLY = {
     "report_new_version",
     "outcome_record_start",
     "brief_points_redraft",
+    "statement_submit",
+    "statement_decide",
+    "silence_break",
+    "silence_procedure_withdraw",
+    "notifications_read_all",
 }
+# A person's own notification: opening it leads its owner to its page; 404 for anyone else.
+OWN_ONLY = {"notification_open"}
 # Pages a member opens only once the agenda is published (the agendas here are drafts).
 PUBLISHED_AGENDA_ONLY = {"agenda_pdf", "meeting_pack_request", "meeting_pack", "meeting_pack_pdf"}
 # Pages for those invited to the meeting or recorded at it (the list of participants that
 # names the delegates): 404 for the group's other members; the public list is for them all.
 ATTENDANCE_ONLY = {"participants_list", "participants_list_csv", "participants_list_pdf"}
+# Breaking silence is for a member's focal point in the group: 404 for its experts.
+FOCAL_POINT_ONLY = {"silence_break"}
 # Pages where the secretariat changes a group or a meeting (or, for an invitation, the
 # invited answer it; for a progress update, the members leading or funding the action post
 # it): 404 for everyone else, even the group's members.
@@ -101,6 +118,14 @@ SECRETARIAT_ONLY = {
     "outcome_record_start",
     "brief_points",
     "brief_points_redraft",
+    # Public statements: the secretariat drafts; the co-chairs decide while one waits.
+    "statement_create",
+    "statement_edit",
+    "statement_submit",
+    "statement_decide",
+    # Silence procedures: the secretariat circulates and withdraws for the co-chairs.
+    "silence_procedure_create",
+    "silence_procedure_withdraw",
     "agenda_edit",
     "agenda_item_edit",
     "agenda_item_move",
@@ -233,6 +258,35 @@ def world():
             upload=SimpleUploadedFile("Priorities.pdf", b"%PDF-1.4\n%%EOF\n"),
             uploaded_by=None,
         )
+        # A published statement, which the group's members read, and a draft to edit.
+        objects[key]["statement"] = statements.statement_publish_by_silence(
+            statements.statement_save(
+                None, group=group, by=None, title="Statement", text="Agreed."
+            ),
+            on=timezone.now(),
+        )
+        objects[key]["draft_statement"] = statements.statement_save(
+            None, group=group, by=None, title="Draft statement", text="Drafted."
+        )
+        # A text under silence, which the group's members read.
+        objects[key]["silence"] = group_services.silence_procedure_circulate(
+            group,
+            subject="text",
+            title="A text under silence",
+            text="Agreed.",
+            deadline=timezone.now() + datetime.timedelta(days=4),
+            deadline_time_zone="Asia/Bangkok",
+            by=SecretariatFactory(),
+        )
+        # Another person's notification, made as the services make them.
+        (objects[key]["notification"],) = notify(
+            [participant(group)],
+            Notification.Kind.AGENDA,
+            key=f"walk:{key}",
+            template="meetings/email/agenda_published",
+            context={"meeting": meeting},
+            link=f"/meetings/{meeting.pk}/",
+        )
         # Another person's meeting pack: nobody else ever opens it.
         objects[key]["pack"] = MeetingPack.objects.create(
             meeting=meeting, reader=participant(group), contents_hash="0" * 64
@@ -264,6 +318,9 @@ def kwargs_for(pattern: str, things: dict) -> dict:
         "revision": things["revision"].number,
         "proposal_id": things["proposal"].pk,
         "attachment_id": things["attachment"].pk,
+        "statement_id": things["statement"].pk,
+        "procedure_id": things["silence"].pk,
+        "notification_id": things["notification"].pk,
         "uidb64": "MQ",
         "token": "set-password",
     }
@@ -273,6 +330,8 @@ def kwargs_for(pattern: str, things: dict) -> dict:
         values["job_id"] = things["record_job"].pk
     if "/speaking-points/" in pattern:
         values["kind"] = "brief"
+    if pattern.endswith("/statements/<int:statement_id>/edit/"):
+        values["statement_id"] = things["draft_statement"].pk
     names = re.findall(r"<(?:\w+:)?(\w+)>", pattern)
     return {name: values[name] for name in names}
 
@@ -292,6 +351,8 @@ def test_anonymous_visitor_is_sent_to_sign_in_everywhere_but_public_pages(client
             assert response.status_code in (200, 302), url
             if response.status_code == 302:
                 assert not response.url.startswith(reverse("login")), url
+            else:
+                _assert_title_is_plain_text(response, url)
         else:
             assert response.status_code == 302, url
             assert response.url.startswith(reverse("login")), url
@@ -309,7 +370,9 @@ def test_group_pages_of_another_group_and_of_a_clearance_group_answer_404(client
             continue
         send = client.post if name in POST_ONLY else client.get
         own = send(reverse(name, kwargs=kwargs_for(pattern, world["own"])))
-        hidden_from_member = SECRETARIAT_ONLY | PUBLISHED_AGENDA_ONLY | ATTENDANCE_ONLY
+        hidden_from_member = (
+            SECRETARIAT_ONLY | PUBLISHED_AGENDA_ONLY | ATTENDANCE_ONLY | FOCAL_POINT_ONLY
+        )
         assert own.status_code == (404 if name in hidden_from_member else 200), name
         for hidden in ("other", "cleared"):
             url = reverse(name, kwargs=kwargs_for(pattern, world[hidden]))
@@ -324,11 +387,37 @@ def test_secretariat_opens_every_signed_in_page(client, world):
     # A meeting pack is only ever its reader's: the secretary's own, made as the job does.
     asked = meeting_pack.pack_request(world["cleared"]["meeting"], secretary)
     world["cleared"]["pack"] = meeting_pack.pack_run(asked.pk)
+    # Another person's notification is theirs alone, even for the secretariat.
+    url = reverse("notification_open", args=[world["cleared"]["notification"].pk])
+    assert client.get(url).status_code == 404
+    (world["cleared"]["notification"],) = notify(
+        [secretary],
+        Notification.Kind.AGENDA,
+        key="walk:secretary",
+        template="meetings/email/agenda_published",
+        context={"meeting": world["cleared"]["meeting"]},
+        link=reverse("meeting_detail", args=[world["cleared"]["meeting"].pk]),
+    )
     for name, pattern in named_patterns():
         if name in PUBLIC | POST_ONLY:
             continue
         url = reverse(name, kwargs=kwargs_for(pattern, world["cleared"]))
-        assert client.get(url).status_code == 200, url
+        response = client.get(url)
+        if name in OWN_ONLY:
+            assert response.status_code == 302, url
+            assert response.url == reverse("meeting_detail", args=[world["cleared"]["meeting"].pk])
+            continue
+        assert response.status_code == 200, url
+        _assert_title_is_plain_text(response, url)
+
+
+def _assert_title_is_plain_text(response, url):
+    """A page's title is what a tab, a bookmark and a screen reader announce: words only."""
+    if not response.get("Content-Type", "").startswith("text/html"):
+        return
+    title = re.search(r"<title>(.*?)</title>", response.content.decode(), re.S)
+    assert title is not None, url
+    assert "<" not in title.group(1) and title.group(1).strip(), (url, title.group(1))
 
 
 def test_back_office_is_for_the_secretariat_only(client, world):

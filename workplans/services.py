@@ -5,15 +5,15 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
 from meetings import papers
 from meetings.models import Meeting, Outcome
-from portal import dates, links, permissions, versions
-from portal.accounts.tasks import send_email
+from portal import dates, permissions, versions
+from portal.notifications.models import Notification
+from portal.notifications.services import notify
 from workplans import selectors
 from workplans.models import (
     Action,
@@ -749,20 +749,21 @@ def proposal_decline(proposal: Proposal, *, by, note: str = "") -> Proposal:
 
 
 def _tell_proposer(proposal: Proposal) -> None:
-    """E-mail the decision to the proposer after the commit, if they may still read it
-    (decided in portal.permissions)."""
+    """Tell the proposer of the decision, in the portal and by e-mail after the commit, if
+    they may still read it (decided in portal.permissions)."""
     plan = proposal.plan
-    page = links.absolute(reverse("proposal_list", args=[plan.group.slug, plan.slug]))
-    context = {
-        "proposal": proposal,
-        "plan": plan,
-        "subject": _proposal_subject(proposal.kind, proposal.action),
-        "page": page,
-    }
-    subject = render_to_string(f"{PROPOSAL_EMAIL}_subject.txt", context).strip()
-    body = render_to_string(f"{PROPOSAL_EMAIL}.txt", context)
-    for person in permissions.proposal_recipients(proposal):
-        send_email.delay_on_commit(subject, body, person.email)
+    notify(
+        permissions.proposal_recipients(proposal),
+        Notification.Kind.PROPOSAL_DECIDED,
+        key=f"proposal-decided:{proposal.pk}:{proposal.status}",
+        template=PROPOSAL_EMAIL,
+        context={
+            "proposal": proposal,
+            "plan": plan,
+            "subject": _proposal_subject(proposal.kind, proposal.action),
+        },
+        link=reverse("proposal_list", args=[plan.group.slug, plan.slug]),
+    )
 
 
 # --- Attachments ----------------------------------------------------------------------------

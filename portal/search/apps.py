@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
 
 
 class SearchConfig(AppConfig):
@@ -7,3 +8,10 @@ class SearchConfig(AppConfig):
     name = "portal.search"
     label = "search"
     verbose_name = "Search"
+
+    def ready(self):
+        from portal.search.expressions import register_sqlite_functions
+
+        # The one hook: a new SQLite connection learns the folding function that the
+        # search migration creates in PostgreSQL.
+        connection_created.connect(register_sqlite_functions, dispatch_uid="portal_unaccent")

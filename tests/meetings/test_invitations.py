@@ -520,13 +520,19 @@ def test_beat_runs_the_reminders_every_morning_and_the_task_reminds(
     wg, reminding, settings, django_capture_on_commit_callbacks
 ):
     from meetings import tasks
+    from portal.notifications import tasks as daily
 
-    entry = settings.CELERY_BEAT_SCHEDULE["send-invitation-reminders"]
-    assert entry["task"] == tasks.send_invitation_reminders.name
+    # The reminders are one part of the daily run of everything told once a day.
+    entry = settings.CELERY_BEAT_SCHEDULE["send-daily-reminders"]
+    assert entry["task"] == daily.send_daily_reminders.name
     assert entry["schedule"].hour == {6} and entry["schedule"].minute == {0}
     assert entry["options"]["expires"] < 24 * 3600  # a day's run never piles onto the next
     with django_capture_on_commit_callbacks(execute=True):
-        assert tasks.send_invitation_reminders() == 4
+        assert daily.send_daily_reminders()["reminders"] == 4
+    assert len(mail.outbox) == 3
+    # The reminders' own task, queued before the daily run replaced it, still runs.
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.send_invitation_reminders() == 0
     assert len(mail.outbox) == 3
 
 

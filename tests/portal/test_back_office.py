@@ -121,6 +121,10 @@ EDITABLE = {
     # The change form is of a report already submitted, whose narrative is read-only.
     "reports.Report": (None, set()),
     "reports.RenderJob": (None, set()),
+    # Made and decided on the group's pages; read in the back office only.
+    "reports.PublicStatement": (None, set()),
+    "groups.SilenceProcedure": (None, set()),
+    "notifications.Notification": (None, set()),
 }
 
 # The inlines of the change forms: (parent, rows): (what an existing row changes, what a

@@ -92,4 +92,5 @@ class Command(BaseCommand):
         meetings_demo.load_papers(meetings, secretariat)
         workplans_demo.load_work_plans(groups, members, meetings, secretariat)
         reports_demo.load_reports(groups, meetings)
+        groups_demo.load_silence_procedures(groups, secretariat)
         return logins
