@@ -422,12 +422,16 @@ def _silence_adopt(procedure: SilenceProcedure) -> None:
             adopted_by=procedure.circulated_by,
         )
     elif procedure.subject == SilenceProcedure.Subject.STATEMENT:
-        statement_publish_by_silence(procedure.statement, on=procedure.deadline)
+        statement_publish_by_silence(
+            procedure.statement, on=procedure.deadline, by=procedure.circulated_by
+        )
     # A change to the Terms of Reference and a co-chair nomination are agreed by the
     # group; their endorsement stays with the SOM, so those rows do not change here.
     procedure.status = SilenceProcedure.Status.ADOPTED
     # Adopted at the deadline, whenever the beat came round to it.
     procedure.concluded_at = procedure.deadline
+    # Beat adopts it, but the history names the person who circulated the text.
+    procedure._history_user = procedure.circulated_by
     procedure.save()
 
 

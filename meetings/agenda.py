@@ -37,13 +37,47 @@ class ScheduledItem:
     starts_at: datetime.datetime
     ends_at: datetime.datetime
     overlaps_previous: bool
+    # Whether this reader may see who speaks (``permissions.can_see_speakers``).
+    speakers_named: bool = False
+
+    @property
+    def speaker_count(self) -> int:
+        return len(getattr(self.item, "speaker_list", ()))
+
+    @property
+    def speakers(self) -> list[str]:
+        """The speakers as "Name (Affiliation)", or none when they are not to be named."""
+        if not self.speakers_named:
+            return []
+        return [speaker_label(s) for s in getattr(self.item, "speaker_list", ())]
+
+    @property
+    def speakers_unnamed(self) -> str:
+        """How many speak, in words ("2 speakers"), for a reader who may not see who."""
+        return speakers_counted(self.speaker_count)
 
 
-def schedule(meeting: Meeting, items: Iterable[AgendaItem]) -> list[ScheduledItem]:
+def speaker_label(speaker: Speaker) -> str:
+    """A speaker as an agenda names them: "Name (Affiliation)"."""
+    name = speaker.display_name
+    return f"{name} ({speaker.affiliation})" if speaker.affiliation else name
+
+
+def speakers_counted(count: int) -> str:
+    """How many speak, in words: "1 speaker", "2 speakers"; empty for none."""
+    if not count:
+        return ""
+    return f"{count} speaker{'' if count == 1 else 's'}"
+
+
+def schedule(
+    meeting: Meeting, items: Iterable[AgendaItem], *, speakers_named: bool = False
+) -> list[ScheduledItem]:
     """Items in order, numbered from 1; each starts when the previous ends unless fixed.
 
     Times are in the meeting's own time zone. An item fixed to start before the previous
-    one ends is flagged, so the secretariat sees the clash.
+    one ends is flagged, so the secretariat sees the clash. The speakers are named only
+    when ``speakers_named`` says this reader may see them (``permissions.can_see_speakers``).
     """
     zone = meeting.zone
     clock = meeting.starts_at.astimezone(zone)
@@ -53,7 +87,14 @@ def schedule(meeting: Meeting, items: Iterable[AgendaItem]) -> list[ScheduledIte
         starts = fixed or clock
         ends = starts + datetime.timedelta(minutes=item.duration_minutes)
         scheduled.append(
-            ScheduledItem(item, number, starts, ends, bool(fixed and number > 1 and fixed < clock))
+            ScheduledItem(
+                item,
+                number,
+                starts,
+                ends,
+                bool(fixed and number > 1 and fixed < clock),
+                speakers_named=speakers_named,
+            )
         )
         clock = ends
     return scheduled

@@ -2,7 +2,8 @@
 agenda order, with bookmarks and page numbers running over the whole pack.
 
 What goes in is decided by the reader's rights (``permissions.pack_access_levels``: the
-papers they may read, as on the meeting page) at the moment the pack is made, and summed
+papers they may read, as on the meeting page; ``permissions.can_see_speakers``: whether its
+agenda names the speakers) at the moment the pack is made, and summed
 up in a contents hash: asking again for unchanged contents gives the pack already made,
 and a pack whose contents no longer match what its reader may read (a new paper version,
 a lapsed clearance) is never handed out.
@@ -120,7 +121,13 @@ def pack_contents(meeting: Meeting, reader) -> PackContents | None:
     levels = permissions.pack_access_levels(reader, meeting)
     if levels is None:
         return None
-    scheduled = agenda.schedule(meeting, selectors.agenda_items(meeting, levels))
+    # The pack leaves the portal with its reader: it names the speakers only if they may
+    # see who speaks (the Chatham House Rule, in portal.permissions).
+    scheduled = agenda.schedule(
+        meeting,
+        selectors.agenda_items(meeting, levels),
+        speakers_named=permissions.can_see_speakers(reader, meeting),
+    )
     loose = (
         meeting.documents.filter(access__in=levels, agenda_item__isnull=True)
         .prefetch_related(Prefetch("versions", DocumentVersion.objects.order_by("-number")))

@@ -3,13 +3,20 @@
 A file is accepted only when its name and its content agree on one of the allowed kinds.
 The name alone proves nothing (anyone can rename a web page to ``.pdf``), and the content
 alone is not enough either: the name decides which program opens the download.
+
+A paper that carries macros is refused whatever its name: the papers go to every delegate,
+and a macro runs on the reader's computer. Office and OpenDocument files are zip archives
+of parts, and a macro can hide in a part of any name, so the parts are judged by what the
+package itself says of them (content types, relationships, the manifest) and by their bytes.
 """
 
 import codecs
 import hashlib
 import zipfile
+import zlib
 from contextlib import contextmanager
 from dataclasses import dataclass
+from xml.parsers import expat
 
 import filetype
 from django.conf import settings
@@ -23,6 +30,10 @@ from meetings.models import AgendaItem, Document, DocumentVersion, Meeting
 MB = 1024 * 1024
 _HEAD_BYTES = 8192
 _ZIP_PART_BYTES = 1024 * 1024  # read no more of one zip entry than this: no zip bombs
+# The XML parts that say where macros are may be long (a long document's content.xml): they
+# are read to the end, but never beyond this, so a zip bomb is refused, not unpacked.
+_XML_PART_BYTES = 64 * MB
+_OLE2 = bytes.fromhex("D0CF11E0A1B11AE1")  # a compound file: what a VBA project is stored as
 
 
 @dataclass(frozen=True)
@@ -116,6 +127,8 @@ class Sniffed:
 
     kind: FileKind | None
     description: str
+    # Why a file of an allowed kind is refused all the same: the macros it carries.
+    macros: str = ""
 
 
 def sniff(upload) -> Sniffed:
@@ -169,26 +182,221 @@ def _sniff_zip(upload) -> Sniffed:
             if "mimetype" in names:
                 mimetype = _read_part(archive, "mimetype").strip()
                 if mimetype == ODT.content_type:
-                    return Sniffed(ODT, "an OpenDocument text")
-                return Sniffed(None, f"an OpenDocument file of another kind ({mimetype})")
+                    found = Sniffed(ODT, "an OpenDocument text")
+                else:
+                    found = Sniffed(None, f"an OpenDocument file of another kind ({mimetype})")
+                return _with_macros(found, _odf_macros(archive, names))
             if "[Content_Types].xml" in names:
-                return _sniff_ooxml(_read_part(archive, "[Content_Types].xml"), names)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError):
+                found = _sniff_ooxml(_read_part(archive, "[Content_Types].xml"))
+                return _with_macros(found, _ooxml_macros(archive, names))
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        NotImplementedError,
+        RuntimeError,
+        zlib.error,
+        EOFError,
+        ValueError,
+        _Unreadable,
+    ):
         return Sniffed(None, "a damaged or unreadable ZIP archive")
     finally:
         upload.seek(0)
     return Sniffed(None, "a ZIP archive")
 
 
-def _sniff_ooxml(content_types: str, names: set[str]) -> Sniffed:
-    if any(name.lower().endswith("vbaproject.bin") for name in names) or (
-        "macroenabled" in content_types.lower()
-    ):
-        return Sniffed(None, "an Office file with macros")
+def _with_macros(found: Sniffed, macros: str) -> Sniffed:
+    if not macros:
+        return found
+    return Sniffed(None, f"{found.description} with macros", macros=macros)
+
+
+def _sniff_ooxml(content_types: str) -> Sniffed:
     for kind, (main_part, description) in _OOXML_MAIN.items():
         if main_part in content_types:
             return Sniffed(kind, description)
     return Sniffed(None, "an Office file of another kind")
+
+
+# --- Macros ---------------------------------------------------------------------------
+
+# Content types (as [Content_Types].xml declares a part) that hold or drive macros, matched
+# in lower case anywhere in the type: the VBA project and its signatures, Word's VBA data
+# and key bindings, the macro-enabled main parts of every Office kind, Excel 4 macro sheets,
+# ActiveX controls.
+_MACRO_CONTENT_TYPES = (
+    "vbaproject",
+    "vbadata",
+    "macroenabled",
+    "macrosheet",
+    "activex",
+    "keymapcustomizations",
+)
+# Relationship types (their last segment, in lower case) by which a part is loaded as
+# macros or a control, whatever the part is named.
+_MACRO_RELATIONSHIPS = frozenset(
+    {
+        "vbaproject",
+        "vbaprojectsignature",
+        "wordvbadata",
+        "keymapcustomizations",
+        "xlmacrosheet",
+        "xlintlmacrosheet",
+        "control",
+        "activexcontrol",
+        "activexcontrolbinary",
+    }
+)
+# An OpenDocument file keeps its macros in these folders.
+_ODF_SCRIPT_FOLDERS = ("basic/", "scripts/")
+_ODF_SCRIPT_MEDIA_TYPES = (
+    "basic",
+    "python",
+    "javascript",
+    "beanshell",
+    "java-archive",
+)
+_ODF_OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+_ODF_SCRIPT = "urn:oasis:names:tc:opendocument:xmlns:script:1.0"
+_ODF_MANIFEST = "urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"
+# Links that run a macro when followed or when an event fires.
+_MACRO_LINKS = ("vnd.sun.star.script:", "macro:")
+
+
+class _Unreadable(Exception):
+    """A part of the package cannot be read as what it must be."""
+
+
+class _Found(Exception):
+    """Macros found: the reason, in words, stops the reading at once."""
+
+
+def _ooxml_macros(archive: zipfile.ZipFile, names: set[str]) -> str:
+    """Why this Office file carries macros, or "" when it carries none."""
+    if any(name.lower().endswith("vbaproject.bin") for name in names):
+        return "it has a VBA project part"
+    declared: dict[str, str] = {}  # part name (lower case, no leading /) -> content type
+    by_extension: dict[str, str] = {}
+
+    def content_type(tag, attributes):
+        local = tag.rsplit(" ", 1)[-1]
+        declared_type = attributes.get("ContentType", "")
+        if local == "Default":
+            by_extension[attributes.get("Extension", "").lower()] = declared_type
+        elif local == "Override":
+            declared[attributes.get("PartName", "").lstrip("/").lower()] = declared_type
+        else:
+            return
+        if any(word in declared_type.lower() for word in _MACRO_CONTENT_TYPES):
+            raise _Found(f"a part is declared as {declared_type}")
+
+    def relationship(tag, attributes):
+        if tag.rsplit(" ", 1)[-1] != "Relationship":
+            return
+        kind = attributes.get("Type", "").rstrip("/").rsplit("/", 1)[-1].lower()
+        if kind in _MACRO_RELATIONSHIPS:
+            raise _Found(f"a part is loaded as {kind}")
+
+    try:
+        _scan_xml(archive, "[Content_Types].xml", content_type)
+        for name in sorted(names):
+            if name.lower().endswith(".rels"):
+                _scan_xml(archive, name, relationship)
+        for info in archive.infolist():
+            if info.is_dir() or not _starts_with(archive, info, _OLE2):
+                continue
+            # A compound file inside an Office package is a VBA project, or an embedded
+            # object (an old .doc or .xls) that may carry one itself.
+            name = info.filename.lower()
+            extension = name.rsplit(".", 1)[-1] if "." in name.rsplit("/", 1)[-1] else ""
+            part_type = declared.get(name) or by_extension.get(extension, "")
+            if not _is_embedding(part_type) or _holds_vba(archive, info):
+                raise _Found("a part holds a VBA project")
+    except _Found as found:
+        return str(found)
+    return ""
+
+
+def _is_embedding(content_type: str) -> bool:
+    """Whether a compound-file part is declared as an embedded object (oleObject, an old
+    Word, Excel or PowerPoint file), the one thing besides macros stored that way."""
+    content_type = content_type.lower()
+    return content_type.endswith(".oleobject") or content_type in (
+        "application/msword",
+        "application/vnd.ms-excel",
+        "application/vnd.ms-powerpoint",
+    )
+
+
+def _holds_vba(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
+    # A compound file names its streams in UTF-16: a VBA project has a _VBA_PROJECT stream.
+    with archive.open(info) as part:
+        return "_VBA_PROJECT".encode("utf-16-le") in part.read(_ZIP_PART_BYTES)
+
+
+def _starts_with(archive: zipfile.ZipFile, info: zipfile.ZipInfo, signature: bytes) -> bool:
+    with archive.open(info) as part:
+        return part.read(len(signature)) == signature
+
+
+def _odf_macros(archive: zipfile.ZipFile, names: set[str]) -> str:
+    """Why this OpenDocument file carries macros, or "" when it carries none."""
+    if any(name.lower().startswith(_ODF_SCRIPT_FOLDERS) for name in names):
+        return "it has a Basic or Scripts folder"
+
+    def manifest(tag, attributes):
+        if tag != f"{_ODF_MANIFEST} file-entry":
+            return
+        path = attributes.get(f"{_ODF_MANIFEST} full-path", "").lower()
+        media_type = attributes.get(f"{_ODF_MANIFEST} media-type", "").lower()
+        if path.startswith(_ODF_SCRIPT_FOLDERS) or any(
+            word in media_type for word in _ODF_SCRIPT_MEDIA_TYPES
+        ):
+            raise _Found(f"its manifest lists a script ({path})")
+
+    def content(tag, attributes):
+        if tag in (f"{_ODF_OFFICE} event-listeners", f"{_ODF_SCRIPT} event-listener"):
+            raise _Found("it runs a script on an event")
+        if tag == f"{_ODF_OFFICE} script":
+            raise _Found("it holds a script")
+        if any(value.lower().startswith(_MACRO_LINKS) for value in attributes.values()):
+            raise _Found("it links to a macro")
+
+    try:
+        if "META-INF/manifest.xml" in names:
+            _scan_xml(archive, "META-INF/manifest.xml", manifest)
+        for name in ("content.xml", "styles.xml"):
+            if name in names:
+                _scan_xml(archive, name, content)
+    except _Found as found:
+        return str(found)
+    return ""
+
+
+def _scan_xml(archive: zipfile.ZipFile, name: str, on_element) -> None:
+    """Call ``on_element(tag, attributes)`` for every element of one XML part, read as it
+    unpacks (tags are "namespace local-name"). A part with a document type declaration,
+    badly formed or longer than _XML_PART_BYTES is unreadable: these parts never have one,
+    and entities are how an XML file turns small into huge."""
+    parser = expat.ParserCreate(namespace_separator=" ")
+
+    def refuse_doctype(*args):
+        raise _Unreadable(f"{name} declares a document type")
+
+    parser.StartDoctypeDeclHandler = refuse_doctype
+    parser.EntityDeclHandler = refuse_doctype
+    parser.StartElementHandler = on_element
+    read = 0
+    try:
+        with archive.open(name) as part:
+            while chunk := part.read(64 * 1024):
+                read += len(chunk)
+                if read > _XML_PART_BYTES:
+                    raise _Unreadable(f"{name} is too long")
+                parser.Parse(chunk, False)
+            parser.Parse(b"", True)
+    except expat.ExpatError as error:
+        raise _Unreadable(f"{name} is not well-formed XML") from error
 
 
 def _read_part(archive: zipfile.ZipFile, name: str) -> str:
@@ -231,6 +439,12 @@ def check_upload(upload: UploadedFile) -> FileKind:
             f"(it is {upload.size / MB:.1f} MB)."
         )
     found = sniff(upload)
+    if found.macros:
+        raise refuse(
+            f"This file is refused because it contains macros ({found.macros}). Macros can "
+            f"run programs on the computer of everyone who opens the paper: save a copy "
+            f"without macros, as .{kind.extensions[0]}, and upload that."
+        )
     if found.kind != kind:
         raise refuse(
             f"The name ends in .{extension}, but the file looks like {found.description}. "

@@ -28,13 +28,17 @@ class PrintedItem:
     description: str
     speakers: list[str]
     papers: list[str]
+    # "2 speakers" where the speakers are not named to this reader (the Chatham House Rule).
+    speakers_unnamed: str = ""
 
 
 def printable_agenda(user, meeting: Meeting) -> list[agenda.ScheduledItem]:
-    """The scheduled agenda with the papers this person may open and the speakers loaded."""
+    """The scheduled agenda with the papers this person may open, and the speakers named
+    only if this person may see who speaks."""
     items = selectors.agenda_items(meeting, permissions.readable_access_levels(user, meeting))
     prefetch_related_objects([s for item in items for s in item.speaker_list], "person")
-    return agenda.schedule(meeting, items)
+    named = permissions.can_see_speakers(user, meeting)
+    return agenda.schedule(meeting, items, speakers_named=named)
 
 
 def printed_item(entry: agenda.ScheduledItem) -> PrintedItem:
@@ -47,12 +51,15 @@ def printed_item(entry: agenda.ScheduledItem) -> PrintedItem:
         minutes=item.duration_minutes,
         title=item.title,
         description=item.description,
-        speakers=[
-            f"{s.display_name} ({s.affiliation})" if s.affiliation else s.display_name
-            for s in item.speaker_list
-        ],
+        speakers=entry.speakers,
         papers=[paper.title for paper in item.paper_list],
+        speakers_unnamed="" if entry.speakers_named else entry.speakers_unnamed,
     )
+
+
+def names_speakers(scheduled_items: list[agenda.ScheduledItem]) -> bool:
+    """Whether this printed agenda names its speakers (an empty agenda names nobody)."""
+    return any(entry.speakers_named for entry in scheduled_items)
 
 
 def holder(meeting: Meeting) -> str:
@@ -83,6 +90,7 @@ def agenda_context(
         "location": meeting.location,
         "is_draft": is_draft,
         "items": [printed_item(entry) for entry in scheduled_items],
+        "names_speakers": names_speakers(scheduled_items),
         "printed_at": printed_at,
         "title_block": {
             "kicker": kicker,

@@ -105,7 +105,11 @@ def meeting_page(user, meeting: Meeting) -> MeetingPage:
             record = None
     return MeetingPage(
         meeting=meeting,
-        agenda=agenda.schedule(meeting, items) if items is not None else None,
+        agenda=(
+            agenda.schedule(meeting, items, speakers_named=access.sees_speakers)
+            if items is not None
+            else None
+        ),
         documents=documents,
         invitations=invitations if sees_lists else None,
         attendance=attendance_list if sees_lists else None,

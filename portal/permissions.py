@@ -50,6 +50,13 @@ class Role:
     LABELS = {SECRETARIAT: "Secretariat", CO_CHAIR: "Co-chair", MEMBER: "Member"}
 
 
+class Refused(Http404):
+    """The 404 of an access helper: the object is missing or hidden from this person.
+
+    The page is the same as any other 404; the access log records the refusal
+    (portal/audit/middleware.py)."""
+
+
 def is_secretariat(user) -> bool:
     """Secretariat staff: the one global role."""
     return bool(user.is_authenticated and user.is_active and user.is_secretariat)
@@ -217,9 +224,9 @@ def get_group_for_user(user, slug: str, *, to_change: bool = False) -> WorkingGr
     try:
         group = visible_groups(user).get(slug=slug)
     except WorkingGroup.DoesNotExist:
-        raise Http404("No such working group") from None
+        raise Refused("No such working group") from None
     if to_change and not can_change_group(user, group):
-        raise Http404("No such page")
+        raise Refused("No such page")
     return group
 
 
@@ -229,7 +236,7 @@ def get_term_for_user(user, slug: str, term_id: int, *, to_change: bool = False)
     try:
         term = group.co_chair_terms.get(pk=term_id)
     except CoChairTerm.DoesNotExist:
-        raise Http404("No such term") from None
+        raise Refused("No such term") from None
     term.group = group
     return term
 
@@ -244,7 +251,7 @@ def get_nomination_for_user(
             pk=nomination_id
         )
     except Nomination.DoesNotExist:
-        raise Http404("No such nomination") from None
+        raise Refused("No such nomination") from None
     nomination.group = group
     return nomination
 
@@ -254,7 +261,7 @@ def get_member_for_user(user, slug: str) -> Member:
     try:
         return visible_members(user).get(slug=slug)
     except Member.DoesNotExist:
-        raise Http404("No such member") from None
+        raise Refused("No such member") from None
 
 
 def get_terms_of_reference_for_user(user, group_slug: str, version: int) -> TermsOfReference:
@@ -263,7 +270,7 @@ def get_terms_of_reference_for_user(user, group_slug: str, version: int) -> Term
     try:
         tor = group.terms_of_reference.select_related("endorsed_at").get(version=version)
     except TermsOfReference.DoesNotExist:
-        raise Http404("No such version") from None
+        raise Refused("No such version") from None
     tor.group = group
     return tor
 
@@ -320,9 +327,9 @@ def get_meeting_for_user(user, meeting_id: int, *, to_change: bool = False) -> M
             visible_meetings(user).select_related("group", "outcome_record").get(pk=meeting_id)
         )
     except Meeting.DoesNotExist:
-        raise Http404("No such meeting") from None
+        raise Refused("No such meeting") from None
     if to_change and not can_change_meeting(user, meeting):
-        raise Http404("No such page")
+        raise Refused("No such page")
     return meeting
 
 
@@ -337,6 +344,26 @@ def can_change_meeting(user, meeting: Meeting) -> bool:
 
 def can_see_agenda(user, meeting: Meeting) -> bool:
     return meeting_access(user, meeting).sees_agenda
+
+
+# The Chatham House Rule: participants may use what is said, but neither the identity nor
+# the affiliation of a speaker, nor of any other participant, may be revealed. An agenda
+# that names its speakers is exactly what the rule forbids to let out, and a printed agenda
+# or meeting pack leaves the portal with its reader. So on a meeting under the rule the
+# speakers are named, with their affiliations, only to those who prepare the programme:
+# the secretariat and the co-chairs of the meeting's group. Everyone else (members,
+# observers, guests, and every agenda they print or take away in a pack) reads each item
+# with its times and how many speak, never who. A meeting not under the rule names them.
+def _names_speakers(meeting: Meeting, role: str | None) -> bool:
+    return not meeting.chatham_house or role in (Role.SECRETARIAT, Role.CO_CHAIR)
+
+
+def can_see_speakers(user, meeting: Meeting) -> bool:
+    """Whether the agenda names its speakers and their affiliations to this person."""
+    if not meeting.chatham_house or is_secretariat(user):
+        return True
+    role = role_in_group(user, meeting.group) if meeting.group_id else None
+    return _names_speakers(meeting, role)
 
 
 def takes_part_in_meeting(user, meeting: Meeting) -> bool:
@@ -393,10 +420,10 @@ def get_document_for_user(user, meeting_id: int, document_id: int) -> Document:
     try:
         document = meeting.documents.select_related("agenda_item").get(pk=document_id)
     except Document.DoesNotExist:
-        raise Http404("No such document") from None
+        raise Refused("No such document") from None
     document.meeting = meeting
     if not can_read_document(user, document):
-        raise Http404("No such document")
+        raise Refused("No such document")
     return document
 
 
@@ -411,13 +438,17 @@ class MeetingAccess:
     readable_levels: frozenset[str]
     # Whether the meeting's group page opens for them (an invited observer's does not).
     sees_group: bool = False
+    # Whether the agenda names its speakers to them (``can_see_speakers``).
+    sees_speakers: bool = False
 
 
 def meeting_access(user, meeting: Meeting) -> MeetingAccess:
     """Everything the meeting page needs to know about this person, in a few queries."""
     levels = Document.Access
     if is_secretariat(user):
-        return MeetingAccess(True, True, True, True, frozenset(levels.values), sees_group=True)
+        return MeetingAccess(
+            True, True, True, True, frozenset(levels.values), sees_group=True, sees_speakers=True
+        )
     return _meeting_access(user, meeting, _part_in_meeting(user, meeting))
 
 
@@ -465,6 +496,7 @@ def _meeting_access(user, meeting: Meeting, part: _Part) -> MeetingAccess:
         sees_outcomes=role == Role.CO_CHAIR or outcomes_published(meeting),
         readable_levels=frozenset(readable),
         sees_group=role is not None,
+        sees_speakers=_names_speakers(meeting, role),
     )
 
 
@@ -526,11 +558,11 @@ def get_pack_for_user(user, meeting: Meeting, pack_id: int) -> MeetingPack:
     """The person's own pack of a meeting they see (as ``get_meeting_for_user`` gives it),
     or 404: another person's pack, or one of an agenda they no longer see."""
     if not can_see_agenda(user, meeting):
-        raise Http404("No such meeting pack")
+        raise Refused("No such meeting pack")
     try:
         pack = meeting.packs.get(pk=pack_id, reader=user)
     except MeetingPack.DoesNotExist:
-        raise Http404("No such meeting pack") from None
+        raise Refused("No such meeting pack") from None
     pack.meeting, pack.reader = meeting, user
     return pack
 
@@ -574,9 +606,9 @@ def get_work_plan_for_user(
             .get(group__slug=group_slug, slug=plan_slug)
         )
     except WorkPlan.DoesNotExist:
-        raise Http404("No such work plan") from None
+        raise Refused("No such work plan") from None
     if to_change and not can_change_work_plan(user, plan):
-        raise Http404("No such page")
+        raise Refused("No such page")
     return plan
 
 
@@ -586,7 +618,7 @@ def get_action_for_user(user, group_slug: str, plan_slug: str, number: int) -> A
     try:
         action = plan.actions.get(number=number)
     except Action.DoesNotExist:
-        raise Http404("No such action") from None
+        raise Refused("No such action") from None
     action.plan = plan
     return action
 
@@ -604,11 +636,11 @@ def get_attachment_for_user(
     or (to change) not theirs to change."""
     plan = get_work_plan_for_user(user, group_slug, plan_slug)
     if to_change and not can_change_attachments(user, plan):
-        raise Http404("No such page")
+        raise Refused("No such page")
     try:
         attachment = plan.attachments.select_related("action").get(pk=attachment_id)
     except Attachment.DoesNotExist:
-        raise Http404("No such attachment") from None
+        raise Refused("No such attachment") from None
     attachment.plan = plan
     return attachment
 
@@ -706,9 +738,9 @@ def get_proposal_for_user(
     try:
         proposal = visible_proposals(user, plan).get(pk=proposal_id)
     except plan.proposals.model.DoesNotExist:
-        raise Http404("No such proposal") from None
+        raise Refused("No such proposal") from None
     if to_decide and not can_decide_proposal(user, plan):
-        raise Http404("No such page")
+        raise Refused("No such page")
     proposal.plan = plan
     return proposal
 
@@ -805,7 +837,7 @@ def get_report_for_user(
         meeting = get_meeting_for_user(user, meeting_id)
         group = meeting.group
         if group is None or not can_view_group(user, group):
-            raise Http404("No such report")
+            raise Refused("No such report")
         where = {"meeting": meeting}
     else:
         group = get_group_for_user(user, slug)
@@ -813,9 +845,9 @@ def get_report_for_user(
     try:
         report = visible_reports(user, group).select_related("meeting").get(**where)
     except Report.DoesNotExist:
-        raise Http404("No such report") from None
+        raise Refused("No such report") from None
     if to_change and not can_change_report(user, report):
-        raise Http404("No such page")
+        raise Refused("No such page")
     report.group = group
     return report
 
@@ -839,7 +871,7 @@ def get_rendering_for_user(user, report, job_id: int) -> RenderJob:
     try:
         job = visible_renderings(user, report).get(pk=job_id)
     except RenderJob.DoesNotExist:
-        raise Http404("No such rendering") from None
+        raise Refused("No such rendering") from None
     job.report = report
     return job
 
@@ -911,6 +943,19 @@ def get_downloadable_document(user, meeting_id: int, document_id: int) -> Docume
         if document is None:
             raise
         return document
+
+
+# --- Sign-in ----------------------------------------------------------------------------
+
+
+def must_use_second_factor(user) -> bool:
+    """Whether the person must pass a second factor after their password: the secretariat,
+    a current co-chair's focal point, and whoever takes part in a group that requires a
+    security clearance (cleared or not: the account opens the group once renewed)."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    access = group_access(user)
+    return access.secretariat or bool(access.co_chaired or access.clearance_groups)
 
 
 # --- Who receives what ----------------------------------------------------------------
@@ -1164,7 +1209,7 @@ def get_statement_for_user(
         or not group_access(user).sees(statement.group_id)
         or (to_change and not can_change_statement(user, statement))
     ):
-        raise Http404("No such statement")
+        raise Refused("No such statement")
     return statement
 
 
@@ -1224,7 +1269,7 @@ def get_silence_procedure_for_user(
         .first()
     )
     if procedure is None or (to_change and not is_secretariat(user)):
-        raise Http404("No such silence procedure")
+        raise Refused("No such silence procedure")
     return procedure
 
 
@@ -1291,7 +1336,7 @@ def get_notification_for_user(user, notification_id: int):
 
     notification = Notification.objects.filter(pk=notification_id, person=user.pk).first()
     if notification is None or not user.is_authenticated:
-        raise Http404("No such notification")
+        raise Refused("No such notification")
     return notification
 
 

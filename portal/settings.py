@@ -1,5 +1,6 @@
 """Settings of the portal, read from the environment (see the README for every variable)."""
 
+import datetime
 from pathlib import Path
 
 import dj_database_url
@@ -33,10 +34,15 @@ INSTALLED_APPS = [
     "django_countries",
     "django_filters",
     "simple_history",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     "portal",
     "portal.accounts",
     "portal.notifications",
     "portal.search",
+    "portal.audit",
     "groups",
     "meetings",
     "workplans",
@@ -45,15 +51,30 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "portal.middleware.RefuseNulBytesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Below WhiteNoise, so that static files keep their long cache lifetime.
+    "portal.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Which second factor, if any, this session has passed; SecondFactorMiddleware then
+    # opens nothing but the second factor's own pages until a person who must (or chose
+    # to) use one has passed it.
+    "portal.middleware.SecondFactorPassedMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Ends an idle, too old or ended session, and says why (so after the messages).
+    "portal.middleware.SessionLifetimeMiddleware",
+    "portal.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Records each page refused by an access helper (the 404 page itself is unchanged).
+    "portal.audit.middleware.RefusalLogMiddleware",
+    # Last, as django-axes requires: turns a refused sign-in into the "too many tries" page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -89,16 +110,50 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 AUTH_USER_MODEL = "accounts.User"
 # The signed-in person comes with their unread notifications counted, for the header.
 # Django's own backend stays second for the sessions signed in before it was added.
+# django-axes comes first: it refuses a sign-in while the account or the address is locked,
+# before any password is checked.
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
     "portal.notifications.backends.NotificationCountBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Long passwords and passphrases, no composition rules; a known common password is refused.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {
+        "NAME": "portal.accounts.validators.MaximumLengthValidator",
+        "OPTIONS": {"max_length": 128},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Failed sign-ins are counted per account and, apart, per address: after
+# SIGN_IN_FAILURES_ALLOWED of them within SIGN_IN_LOCK_MINUTES, the next attempt is refused,
+# the right password included, until that long has passed since the last failure.
+AXES_ENABLED = envbool("SIGN_IN_THROTTLING", True)
+SIGN_IN_FAILURES_ALLOWED = envint("SIGN_IN_FAILURES_ALLOWED", 10)
+# django-axes refuses the failure that reaches its limit, hence one more.
+AXES_FAILURE_LIMIT = SIGN_IN_FAILURES_ALLOWED + 1
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=envint("SIGN_IN_LOCK_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_HTTP_RESPONSE_CODE = 429
+# Locks are read in the log and lifted by waiting or with `manage.py axes_reset`, not in
+# the back office, whose rights come from the permissions module.
+AXES_ENABLE_ADMIN = False
+# Behind a proxy that sets it, the address of the person is the last one the proxy adds.
+AXES_IPWARE_PROXY_COUNT = envint("SIGN_IN_PROXY_COUNT", 0) or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
+)
+# Wrong second-factor codes are throttled by django-otp: each failure doubles the wait.
+OTP_TOTP_ISSUER = "Bali Process Secretariat Portal"
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -212,6 +267,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": float(JOB_SWEEP_INTERVAL),
         "options": {"expires": float(JOB_SWEEP_INTERVAL)},
     },
+    # Access-log lines older than AUDIT_RETENTION_DAYS go, once a day.
+    "purge-access-log": {
+        "task": "portal.audit.tasks.purge_access_log",
+        "schedule": crontab(hour=3, minute=30),
+        "options": {"expires": 12 * 3600.0},
+    },
 }
 
 # Production hardening; each one can be relaxed from the environment behind a proxy.
@@ -224,7 +285,67 @@ CSRF_COOKIE_SECURE = envbool("CSRF_COOKIE_SECURE", not DEBUG)
 if envbool("TRUST_X_FORWARDED_PROTO", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^livez$"]
+
+# The access log (who signed in, was refused, downloaded restricted material) keeps each
+# line this many days. Behind a proxy that sets X-Forwarded-For, the address it adds is
+# the client's; without one the header is the client's own word and is ignored.
+AUDIT_RETENTION_DAYS = envint("AUDIT_RETENTION_DAYS", 400)
+if AUDIT_RETENTION_DAYS < 1:
+    raise ImproperlyConfigured("AUDIT_RETENTION_DAYS must be at least 1 (day)")
+AUDIT_TRUST_X_FORWARDED_FOR = envbool(
+    "AUDIT_TRUST_X_FORWARDED_FOR", envbool("TRUST_X_FORWARDED_PROTO", False)
+)
 X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+# Lax, not Strict: a link followed from an e-mail (another site) must arrive signed in.
+# The cookies' Secure flag is relaxed only for the local demo over http (above).
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+# The pages' scripts read the token from the form, never from the cookie.
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
+# A session ends after SESSION_IDLE_MINUTES without a request, and SESSION_MAX_HOURS after
+# signing in however busy (portal.middleware.SessionLifetimeMiddleware).
+SESSION_IDLE_MINUTES = envint("SESSION_IDLE_MINUTES", 30)
+SESSION_MAX_HOURS = envint("SESSION_MAX_HOURS", 12)
+if SESSION_IDLE_MINUTES < 1 or SESSION_MAX_HOURS < 1:
+    raise ImproperlyConfigured("SESSION_IDLE_MINUTES and SESSION_MAX_HOURS must be at least 1")
+SESSION_COOKIE_AGE = SESSION_MAX_HOURS * 3600
+# Only the portal's own files, no inline script or style; a report's preview is a sandboxed
+# frame of its own HTML (srcdoc, under this same policy).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-src": ["'self'"],
+    }
+}
+# No page of the portal uses a device or a payment; nothing embedded may ask either.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in [
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    ]
+}
 
 LOGGING = {
     "version": 1,

@@ -14,5 +14,6 @@ urlpatterns = [
     path("", include("reports.urls")),
     path("", include("portal.notifications.urls")),
     path("", include("portal.search.urls")),
+    path("", include("portal.audit.urls")),
     path("admin/", admin.site.urls),
 ]

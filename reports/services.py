@@ -493,7 +493,8 @@ def render_run(job_id: int) -> RenderJob | None:
                 error="",
             )
             if finished and report.approved_content_hash == digest:
-                _freeze_approved_pdf(report, f"{report.file_stem}.pdf", data)
+                # The report's history names who asked for the rendering, not the worker.
+                _freeze_approved_pdf(report, f"{report.file_stem}.pdf", data, by=job.requested_by)
     except BaseException:
         job.pdf.delete(save=False)
         raise
@@ -538,12 +539,14 @@ def _write_atomically(field, name: str, data: bytes) -> None:
 
 
 @transaction.atomic
-def _freeze_approved_pdf(report: Report, name: str, data: bytes) -> None:
+def _freeze_approved_pdf(report: Report, name: str, data: bytes, *, by=None) -> None:
     """Keep the approved PDF once; a later rendering never replaces it."""
     report = _locked(report)
     if report.approved_pdf:
         return
     report.approved_pdf.save(name, ContentFile(data), save=False)
+    if by is not None:
+        report._history_user = by
     report.save(update_fields=["approved_pdf"])
 
 

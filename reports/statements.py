@@ -312,7 +312,7 @@ def _tell_secretariat(statement: PublicStatement, approval: StatementApproval, *
 
 @transaction.atomic
 def statement_publish_by_silence(
-    statement: PublicStatement, *, on: datetime.datetime
+    statement: PublicStatement, *, on: datetime.datetime, by=None
 ) -> PublicStatement:
     """Publish a statement the group adopted by silence procedure, as of `on` (the
     procedure's deadline); the hash kept is that of the content adopted. Publishing an
@@ -321,5 +321,5 @@ def statement_publish_by_silence(
     statement = _locked(statement)
     if statement.is_published:
         return statement
-    _publish(statement, on=on, content_hash=statement_content_hash(statement))
+    _publish(statement, on=on, content_hash=statement_content_hash(statement), by=by)
     return statement

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from portal import permissions
+from portal.audit import services as audit
 from portal.forms import add_service_errors
 from reports import brief, selectors, services
 from reports.forms import (
@@ -268,6 +269,7 @@ def report_job_pdf(request, job_id, **where):
     job = permissions.get_rendering_for_user(request.user, report, job_id)
     if job.status != RenderJob.Status.SUCCEEDED or not job.pdf:
         raise Http404("No such file")
+    audit.record_download(request, report, kind="draft report PDF", group=report.group)
     return _pdf_response(job.pdf, report, suffix=f"-draft-{job.pk}")
 
 
@@ -280,9 +282,11 @@ def report_pdf(request, **where):
         version = selectors.earlier_version(report, request.GET["version"])
         if not version.approved_pdf:
             raise Http404("No approved PDF")
+        audit.record_download(request, report, kind="report PDF", group=report.group)
         return _pdf_response(version.approved_pdf, report, suffix=f"-version-{version.number}")
     if not report.approved_pdf:
         raise Http404("No approved PDF")
+    audit.record_download(request, report, kind="report PDF", group=report.group)
     return _pdf_response(report.approved_pdf, report)
 
 

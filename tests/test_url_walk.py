@@ -92,7 +92,11 @@ POST_ONLY = {
     "silence_break",
     "silence_procedure_withdraw",
     "notifications_read_all",
+    "recovery_codes_new",
+    "two_factor_off",
 }
+# The code page of the second factor: a session that has passed it goes on to the home page.
+PASSED_ONLY_ONCE = {"two_factor_verify"}
 # A person's own notification: opening it leads its owner to its page; 404 for anyone else.
 OWN_ONLY = {"notification_open"}
 # Pages a member opens only once the agenda is published (the agendas here are drafts).
@@ -168,6 +172,8 @@ SECRETARIAT_ONLY = {
     # A plan's attachments: whoever reads the plan reads them; the secretariat keeps them.
     "attachment_create",
     "attachment_remove",
+    # Who signed in and who saw restricted material: the secretariat's alone.
+    "access_log",
 }
 
 
@@ -407,6 +413,10 @@ def test_secretariat_opens_every_signed_in_page(client, world):
             assert response.status_code == 302, url
             assert response.url == reverse("meeting_detail", args=[world["cleared"]["meeting"].pk])
             continue
+        if name in PASSED_ONLY_ONCE:
+            assert response.status_code == 302, url
+            assert response.url == reverse("home")
+            continue
         assert response.status_code == 200, url
         _assert_title_is_plain_text(response, url)
 
@@ -449,3 +459,52 @@ def test_back_office_lists_and_adds_every_model_for_the_secretariat(client, worl
         for view in views:
             url = reverse(f"admin:{opts.app_label}_{opts.model_name}_{view}")
             assert client.get(url).status_code == 200, url
+
+
+# The policy every page is served with: the portal's own files only, no inline code.
+STRICT_POLICY = {
+    "default-src": {"'self'"},
+    "script-src": {"'self'"},
+    "style-src": {"'self'"},
+    "img-src": {"'self'", "data:"},
+    "object-src": {"'none'"},
+    "base-uri": {"'none'"},
+    "frame-ancestors": {"'none'"},
+    "form-action": {"'self'"},
+}
+# Pages a browser or proxy may keep a copy of (Cache-Control: public): none for now, so
+# that a public page never outlives its withdrawal in someone's cache.
+CACHEABLE = set()
+
+
+def test_every_page_is_served_with_the_strict_headers(client, world):
+    """As the secretariat and as a visitor: the policy, no caching of anything restricted."""
+    client.force_login(SecretariatFactory())
+    for name, pattern in named_patterns():
+        url = reverse(name, kwargs=kwargs_for(pattern, world["cleared"]))
+        _assert_strict_headers(client.get(url), url, cacheable=False)
+    client.logout()
+    for name, pattern in named_patterns():
+        url = reverse(name, kwargs=kwargs_for(pattern, world["own"]))
+        _assert_strict_headers(client.get(url), url, cacheable=name in CACHEABLE)
+
+
+def _assert_strict_headers(response, url, *, cacheable):
+    policy = response.get("Content-Security-Policy", "")
+    directives = {
+        part.split()[0]: set(part.split()[1:]) for part in policy.split(";") if part.strip()
+    }
+    for directive, sources in STRICT_POLICY.items():
+        assert directives.get(directive) == sources, (url, directive, policy)
+    assert "'unsafe-inline'" not in policy and "'unsafe-eval'" not in policy, url
+    features = response.get("Permissions-Policy", "")
+    assert {"camera=()", "microphone=()", "geolocation=()", "payment=()", "usb=()"} <= {
+        feature.strip() for feature in features.split(",")
+    }, (url, features)
+    assert response.get("X-Content-Type-Options") == "nosniff", url
+    assert response.get("Referrer-Policy") == "same-origin", url
+    assert response.get("X-Frame-Options") == "DENY", url
+    cache = {part.strip() for part in response.get("Cache-Control", "").split(",")}
+    if not cacheable:
+        assert "no-store" in cache and "public" not in cache, (url, cache)
+        assert response.get("Pragma") == "no-cache", url

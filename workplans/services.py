@@ -48,7 +48,7 @@ def revision_adopt(
         )
     if not label.strip():
         raise ValidationError({"label": "Give the revision a label, e.g. where it was agreed."})
-    revision = Revision.objects.create(
+    revision = Revision(
         plan=plan,
         number=last + 1,
         label=label.strip(),
@@ -57,6 +57,11 @@ def revision_adopt(
         snapshot=selectors.snapshot(plan),
         adopted_by=adopted_by,
     )
+    # Named in the history even when beat adopts it (a silence procedure's deadline); with
+    # nobody named, the history takes the signed-in person, if any.
+    if adopted_by is not None:
+        revision._history_user = plan._history_user = adopted_by
+    revision.save(force_insert=True)
     if plan.status != WorkPlan.Status.ADOPTED:
         plan.status = WorkPlan.Status.ADOPTED
         plan.save()

@@ -25,14 +25,15 @@ def _times(entry) -> str:
     return f"{entry.starts_at:%H:%M} to {entry.ends_at:%H:%M}"
 
 
-def _editor_context(meeting, **extra) -> dict:
-    entries = agenda.schedule(meeting, agenda.items_with_speakers(meeting))
+def _editor_context(user, meeting, **extra) -> dict:
+    named = permissions.can_see_speakers(user, meeting)
+    entries = agenda.schedule(meeting, agenda.items_with_speakers(meeting), speakers_named=named)
     return {"meeting": meeting, "entries": entries, "move_error": None} | extra
 
 
 def _answer(request, meeting, *, status=200, focus="", announce="", **extra):
     """The changed parts for the script, or the whole editor page for a plain form."""
-    context = _editor_context(meeting, **extra)
+    context = _editor_context(request.user, meeting, **extra)
     if _is_fetch(request):
         context |= {"focus": focus, "announce": announce}
         return render(request, "meetings/agenda_update.html", context, status=status)

@@ -15,6 +15,7 @@ from django.views.decorators.http import condition, require_http_methods, requir
 from meetings import calendar, pdf
 from meetings.models import Meeting
 from portal import dates, permissions
+from portal.audit import services as audit
 
 CALENDAR_TYPE = "text/calendar; charset=utf-8"
 # The shape of every token calendar.feed_create makes; anything else is no feed.
@@ -131,6 +132,7 @@ def agenda_pdf(request, meeting_id):
     if not permissions.can_see_agenda(request.user, meeting):
         raise Http404("No such agenda")
     items = pdf.printable_agenda(request.user, meeting)
+    audit.record_download(request, meeting, kind="agenda PDF", group=meeting.group)
     response = HttpResponse(
         pdf.agenda_pdf(meeting, scheduled_items=items), content_type="application/pdf"
     )

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST, require_safe
 from meetings import pack as meeting_pack
 from meetings.models import MeetingPack
 from portal import permissions
+from portal.audit import services as audit
 
 WORKING = (MeetingPack.Status.QUEUED, MeetingPack.Status.RUNNING)
 
@@ -92,6 +93,7 @@ def pack_download(request, meeting_id, pack_id):
     except (FileNotFoundError, ValueError):
         raise Http404("No such file") from None
     name = f"{slugify(meeting.title)[:80] or f'meeting-{meeting.pk}'}-meeting-pack.pdf"
+    audit.record_download(request, meeting, kind="meeting pack", group=meeting.group)
     response = FileResponse(
         stored, as_attachment=True, filename=name, content_type="application/pdf"
     )

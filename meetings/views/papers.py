@@ -16,6 +16,7 @@ from django.views.decorators.http import require_safe
 from meetings import papers
 from meetings.forms import DocumentForm, VersionForm
 from portal import permissions
+from portal.audit import services as audit
 from portal.forms import add_service_errors
 from portal.submissions import answered_once
 
@@ -90,6 +91,10 @@ def document_download(request, meeting_id, document_id, number):
         stored = version.file.open("rb")
     except (FileNotFoundError, ValueError):
         raise Http404("No such file") from None
+    restricted = document.access != document.Access.PUBLIC
+    audit.record_download(
+        request, document, kind="paper", group=document.meeting.group, restricted=restricted
+    )
     response = FileResponse(
         stored,
         as_attachment=True,

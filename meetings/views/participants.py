@@ -11,6 +11,7 @@ from meetings import participants
 from meetings.models import Meeting
 from meetings.views.exports import _file_name
 from portal import dates, permissions
+from portal.audit import services as audit
 
 CSV_TYPE = "text/csv; charset=utf-8"
 
@@ -51,6 +52,8 @@ def _file(request, meeting_id, *, named: bool, suffix: str):
         return redirect_to_login(request.get_full_path())
     meeting = _meeting(request.user, meeting_id, named=named)
     listing = participants.participants_list(meeting, named=named)
+    kind = f"participants list {suffix[1:].upper()}" + ("" if named else " (public)")
+    audit.record_download(request, meeting, kind=kind, group=meeting.group)
     if suffix == ".csv":
         body, content_type = participants.participants_csv(listing), CSV_TYPE
     else:

@@ -3,9 +3,16 @@
 import datetime
 from dataclasses import dataclass
 
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
 from groups.models import Member, Participation, WorkingGroup
+from portal import permissions
 from portal.accounts.models import User
 from portal.demo import ensure, find
+
+# The authenticator key of every demo person who must use a second factor: RFC 6238's own
+# example key, so anyone trying the demo can add it to an app or ask `manage.py demo_code`.
+DEMO_APP_KEY = "3132333435363738393031323334353637383930"
 
 
 @dataclass(frozen=True)
@@ -128,3 +135,16 @@ def load_people(
             )
         logins.append((user.username, person.role))
     return logins
+
+
+def load_second_factors(usernames: list[str]) -> list[str]:
+    """Give each of these demo people who must use a second factor and has no app the demo
+    app; the usernames of all who must use one."""
+    needing = []
+    for person in User.objects.filter(username__in=usernames).order_by("username"):
+        if not permissions.must_use_second_factor(person):
+            continue
+        needing.append(person.username)
+        if not TOTPDevice.objects.filter(user=person).exists():
+            TOTPDevice.objects.create(user=person, name="Demo app", key=DEMO_APP_KEY)
+    return needing

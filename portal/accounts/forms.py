@@ -1,29 +1,20 @@
 import zoneinfo
 
 from django import forms
-from django.contrib.auth.forms import PasswordResetForm
-from django.template import loader
 
 from portal.accounts.models import User
-from portal.accounts.tasks import send_email
 from portal.versions import VersionedForm
 
 
-class QueuedPasswordResetForm(PasswordResetForm):
-    """Sends the reset link through the job queue, so the page answers at once."""
+class SecondFactorCodeForm(forms.Form):
+    """A code from the authenticator app or, on the code page, one recovery code."""
 
-    def send_mail(
-        self,
-        subject_template_name,
-        email_template_name,
-        context,
-        from_email,
-        to_email,
-        html_email_template_name=None,
-    ):
-        subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
-        body = loader.render_to_string(email_template_name, context)
-        send_email.delay_on_commit(subject, body, to_email)
+    code = forms.CharField(
+        label="Code",
+        max_length=32,
+        strip=True,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "spellcheck": "false"}),
+    )
 
 
 class TimeZoneForm(VersionedForm, forms.ModelForm):

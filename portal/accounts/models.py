@@ -46,7 +46,11 @@ class User(AbstractUser):
         help_text="Meeting times are also shown in this zone.",
     )
 
-    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+    # Every session signed in before this moment is ended at its next request: set when
+    # the person signs out, changes their password, is deactivated or their clearance lapses.
+    sessions_valid_from = models.DateTimeField(null=True, blank=True, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["password", "last_login", "sessions_valid_from"])
 
     class Meta:
         ordering = ["last_name", "first_name", "username"]

@@ -47,3 +47,38 @@ class MailTask(DjangoTask):
 )
 def send_email(subject: str, body: str, to: str, html: str = "") -> None:
     services.email_send(subject, body, to, html)
+
+
+def password_reset_queue(email: str, *, portal_url: str) -> None:
+    """Hand a reset request to the worker once the request's transaction commits.
+
+    Looking the address up and sending the mail both happen there, so the page answers the
+    same, in the same time, whether an account uses the address or not; nothing that goes
+    wrong there reaches the page (it is logged instead)."""
+    transaction.on_commit(functools.partial(_hand_over_reset, email, portal_url))
+
+
+def _hand_over_reset(email: str, portal_url: str) -> None:
+    # The address is not logged: it may be nobody's, and it is what a stranger typed.
+    try:
+        send_password_reset.delay(email, portal_url)
+        return
+    except OperationalError:
+        logger.warning("The broker did not take a password reset request; handling it now.")
+    except Exception:
+        logger.exception("A password reset request was not handed to the worker.")
+        return
+    try:
+        services.password_reset_send(email, portal_url=portal_url)
+    except Exception:
+        logger.exception("A password reset request could not be handled.")
+
+
+@shared_task(
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    retry_backoff_max=settings.JOB_RETRY_BACKOFF_MAX,
+    max_retries=5,
+)
+def send_password_reset(email: str, portal_url: str) -> None:
+    services.password_reset_send(email, portal_url=portal_url)

@@ -141,8 +141,9 @@ def test_list_pages_query_counts_do_not_grow(client, django_assert_max_num_queri
         # answers, the reports waiting (with their approvers and approvals), the actions
         # needing attention, proposals and failed renderings: a panel per role, each a
         # fixed number of queries (tests/portal/test_homes.py). The profile's form reads the
-        # person afresh and the version it edits: two more.
-        for name, limit in [("home", 15), ("group_list", 5), ("member_list", 5), ("profile", 7)]:
+        # person afresh and the version it edits: two more; and its second factor, whether
+        # an app is set up and how many recovery codes are left: two more.
+        for name, limit in [("home", 15), ("group_list", 5), ("member_list", 5), ("profile", 9)]:
             with django_assert_max_num_queries(limit):
                 assert client.get(reverse(name)).status_code == 200
         for url in [

@@ -330,7 +330,10 @@ def test_agenda_pdf_prints_the_items_the_meeting_and_the_chatham_house_notice(
     ]:
         assert title in text
     assert "09:00–09:15" in text and "09:15–10:45" in text and "90 min" in text
-    assert "Ms Ani Wibowo (Indonesia)" in text and str(world["member"]) in text
+    # Under the Chatham House Rule a member's agenda says how many speak, never who.
+    assert "Ms Ani Wibowo" not in text and "(Indonesia)" not in text
+    assert str(world["member"]) not in text and text.count("1 speaker") == 2
+    assert "The speakers are therefore not named on this agenda." in text
     assert "Draft Forward Work Plan" in text
     assert "Secretariat costing notes" not in text  # not a paper the member may open
     assert "Chatham House Rule" in text and CHATHAM_HOUSE in text
@@ -344,6 +347,10 @@ def test_agenda_pdf_has_no_notice_when_the_rule_is_off(world, agenda_meeting):
     text = pdf_text(pdf.agenda_pdf(agenda_meeting, scheduled_items=items))
     assert "Secretariat costing notes" in text
     assert "Chatham House" not in text and CHATHAM_HOUSE not in text
+    # Without the rule, a member's agenda names the speakers, as it always did.
+    items = pdf.printable_agenda(world["member"], agenda_meeting)
+    text = pdf_text(pdf.agenda_pdf(agenda_meeting, scheduled_items=items))
+    assert "Ms Ani Wibowo (Indonesia)" in text and str(world["member"]) in text
 
 
 def test_agenda_pdf_runs_its_header_and_page_numbers_over_every_page(world):

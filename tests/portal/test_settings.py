@@ -130,3 +130,35 @@ def test_models_and_migrations_agree(tmp_path):
         DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_cookies_and_sessions_are_strict(tmp_path):
+    code = (
+        "from django.conf import settings as s;"
+        "print(s.SESSION_COOKIE_SECURE, s.SESSION_COOKIE_HTTPONLY, s.SESSION_COOKIE_SAMESITE,"
+        " s.CSRF_COOKIE_SECURE, s.CSRF_COOKIE_HTTPONLY, s.CSRF_COOKIE_SAMESITE,"
+        " s.SESSION_IDLE_MINUTES, s.SESSION_MAX_HOURS, s.SESSION_COOKIE_AGE)"
+    )
+    result = manage("shell", "-v", "0", "-c", code, **production_env(tmp_path))
+    expected = ["True", "True", "Lax", "True", "True", "Lax", "30", "12", "43200"]
+    assert result.stdout.split() == expected, result.stderr
+    env = production_env(tmp_path) | {"SESSION_IDLE_MINUTES": "15", "SESSION_MAX_HOURS": "8"}
+    result = manage("shell", "-v", "0", "-c", code, **env)
+    assert result.stdout.split()[-3:] == ["15", "8", "28800"], result.stderr
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **env)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_session_limit_of_zero_stops_the_portal(tmp_path):
+    result = manage("check", **production_env(tmp_path) | {"SESSION_IDLE_MINUTES": "0"})
+    assert result.returncode != 0
+    assert "SESSION_IDLE_MINUTES and SESSION_MAX_HOURS must be at least 1" in result.stderr
+
+
+def test_the_content_security_policy_allows_no_inline_code(tmp_path):
+    code = (
+        "from django.conf import settings as s;"
+        "print(sorted({v for vs in s.CONTENT_SECURITY_POLICY['DIRECTIVES'].values() for v in vs}))"
+    )
+    result = manage("shell", "-v", "0", "-c", code, **production_env(tmp_path))
+    assert "unsafe" not in result.stdout and "'self'" in result.stdout, result.stderr

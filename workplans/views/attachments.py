@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from meetings import papers
 from portal import permissions
+from portal.audit import services as audit
 from portal.forms import add_service_errors
 from portal.submissions import answered_once
 from workplans import selectors, services
@@ -67,6 +68,8 @@ def attachment_download(request, group_slug, plan_slug, attachment_id):
         stored = attachment.file.open("rb")
     except (FileNotFoundError, ValueError):
         raise Http404("No such file") from None
+    group = attachment.plan.group
+    audit.record_download(request, attachment, kind="work plan attachment", group=group)
     content_type = attachment.content_type
     if content_type not in SAFE_TYPES:
         content_type = "application/octet-stream"

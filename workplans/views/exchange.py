@@ -15,6 +15,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods, require_safe
 
 from portal import permissions
+from portal.audit import services as audit
 from portal.forms import add_service_errors
 from workplans import exchange, pdf
 from workplans.forms import PlanImportConfirmForm, PlanImportForm
@@ -64,6 +65,7 @@ def plan_pdf(request, group_slug, plan_slug):
     plan = permissions.get_work_plan_for_user(request.user, group_slug, plan_slug)
     # Read everything first (the plan, its actions, its attachments' files); print after.
     document = pdf.plan_document(plan)
+    audit.record_download(request, plan, kind="work plan PDF", group=plan.group)
     response = HttpResponse(pdf.plan_pdf(document), content_type="application/pdf")
     response["Content-Disposition"] = content_disposition_header(
         as_attachment=False, filename=_file_name(plan, ".pdf")

@@ -6,10 +6,12 @@ from django.core import mail
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.test.utils import override_settings
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from groups import demo as groups_demo
 from meetings import demo as meetings_demo
 from portal.accounts import demo as accounts_demo
+from portal.accounts import two_factor
 from portal.accounts.models import User
 from portal.celery import app
 from portal.demo import find
@@ -68,14 +70,23 @@ class Command(BaseCommand):
         # are printed, and its e-mails are kept back: they tell of nothing anyone did.
         with _mail_kept_back() as kept, _jobs_in_process(), transaction.atomic():
             logins = self._load(password)
+            second_factor = accounts_demo.load_second_factors([name for name, _ in logins])
         if kept:
             self.stdout.write(f"{len(kept)} e-mails of the demo's own story were not sent.")
         if settings.PORTAL_URL:
             self.stdout.write(f"Portal: {settings.PORTAL_URL}/")
+        if second_factor:
+            key = " ".join(two_factor.secret_groups(TOTPDevice(key=accounts_demo.DEMO_APP_KEY)))
+            self.stdout.write(
+                "Logins with '+ code' also ask, after the password, for the code printed by "
+                "`python manage.py demo_code <username>` (or add this key to an "
+                f"authenticator app: {key})."
+            )
         self.stdout.write("Demo logins (the same password for each):")
         width = max((len(username) for username, _ in logins), default=0)
         for username, role in logins:
-            self.stdout.write(f"  {username.ljust(width)}  {role}")
+            code = " + code" if username in second_factor else ""
+            self.stdout.write(f"  {username.ljust(width)}  {role}{code}")
         self.stdout.write(f"  password: {password}")
 
     def _load(self, password: str) -> list[tuple[str, str]]:
