@@ -158,7 +158,12 @@ class SecondFactorMiddleware:
 
     def __call__(self, request):
         user = request.user
-        if user.is_authenticated and not user.is_verified() and not self._open(request):
+        if user.is_authenticated and not user.is_verified() and self._open(request):
+            # The second factor's own pages: the header offers nothing else meanwhile.
+            request.second_factor_pending = services.uses_second_factor(
+                user
+            ) or permissions.must_use_second_factor(user)
+        elif user.is_authenticated and not user.is_verified():
             has_device = services.uses_second_factor(user)
             if has_device or permissions.must_use_second_factor(user):
                 target = reverse("two_factor_verify" if has_device else "two_factor_setup")

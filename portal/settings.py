@@ -356,6 +356,9 @@ LOGGING = {
     "loggers": {
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # The sign-in throttling says it started, and each sign-in, at INFO: its lock-outs,
+        # which matter, are warnings.
+        "axes": {"level": "WARNING"},
     },
 }
 if not REDIS_URL:

@@ -274,6 +274,21 @@ def test_a_member_without_one_is_offered_to_set_it_up(client):
     assert client.get(reverse("two_factor_setup")).status_code == 200
 
 
+def test_before_the_second_factor_the_header_offers_only_signing_out(client):
+    person = SecretariatFactory()
+    device, _ = set_up_app(person)
+    sign_in_with_password(client, person)
+    page = client.get(reverse("two_factor_verify")).content.decode()
+    assert "Sign out" in page
+    for hidden in ["Notifications", "Working groups", 'role="search"', "Back office"]:
+        assert hidden not in page, hidden
+    device.refresh_from_db()
+    client.post(reverse("two_factor_verify"), {"code": two_factor.current_code(device)})
+    page = client.get(reverse("home"))
+    assert page.status_code == 200
+    assert "Notifications" in page.content.decode() and "Working groups" in page.content.decode()
+
+
 def test_the_code_page_asks_the_same_few_queries(client, django_assert_max_num_queries):
     person = SecretariatFactory()
     set_up_app(person)
