@@ -465,7 +465,8 @@ def test_download_is_an_attachment_with_its_original_name_type_and_no_sniffing(
         in (response["Content-Disposition"])
     )
     assert response["X-Content-Type-Options"] == "nosniff"
-    assert response["Cache-Control"] == "private"
+    # A paper of the participants: kept by no browser or proxy cache once read.
+    assert response["Cache-Control"] == "private, no-store"
     assert response["Content-Length"] == str(len(office("docx")))
     assert body(response) == office("docx")
 
