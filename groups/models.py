@@ -8,6 +8,8 @@ from django.utils import timezone
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
+from portal.text import COMMENT_MAX_LENGTH, LONG_TEXT_MAX_LENGTH, TEXT_MAX_LENGTH
+
 
 class Member(models.Model):
     """A Bali Process member state or international organisation, or an observer."""
@@ -100,7 +102,7 @@ class WorkingGroup(models.Model):
     name = models.CharField(max_length=300, unique=True)
     short_name = models.CharField(max_length=20, unique=True, help_text="e.g. WG-TIP")
     slug = models.SlugField(max_length=30, unique=True)
-    purpose = models.TextField()
+    purpose = models.TextField(max_length=TEXT_MAX_LENGTH)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PROPOSED)
     established_on = models.DateField(null=True, blank=True)
     review_on = models.DateField(
@@ -163,7 +165,7 @@ class TermsOfReference(models.Model):
     version = models.PositiveIntegerField()
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     summary = models.CharField(max_length=300, help_text="What this version is or changes.")
-    text = models.TextField()
+    text = models.TextField(max_length=LONG_TEXT_MAX_LENGTH)
     endorsed_on = models.DateField(null=True, blank=True)
     endorsed_at = models.ForeignKey(
         "meetings.Meeting",
@@ -403,7 +405,9 @@ class SilenceProcedure(models.Model):
     )
     subject = models.CharField(max_length=30, choices=Subject.choices)
     title = models.CharField(max_length=300)
-    text = models.TextField(help_text="The text circulated, in Markdown.")
+    text = models.TextField(
+        max_length=LONG_TEXT_MAX_LENGTH, help_text="The text circulated, in Markdown."
+    )
     # What the decision is about, by subject; its effect is applied to it at adoption.
     work_plan = models.ForeignKey(
         "workplans.WorkPlan", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -473,7 +477,7 @@ class SilenceBreak(models.Model):
     procedure = models.ForeignKey(SilenceProcedure, on_delete=models.CASCADE, related_name="breaks")
     member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
     person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    reason = models.TextField()
+    reason = models.TextField(max_length=COMMENT_MAX_LENGTH)
     broken_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()

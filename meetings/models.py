@@ -7,6 +7,8 @@ from django.db.models import Q
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
+from portal.text import TEXT_MAX_LENGTH
+
 
 def validate_time_zone(value: str) -> None:
     """Accept only IANA time zone names such as Asia/Bangkok."""
@@ -63,7 +65,7 @@ class Meeting(models.Model):
     venue = models.CharField(max_length=200, blank=True)
     city = models.CharField(max_length=100, blank=True)
     country = CountryField(blank=True)
-    objectives = models.TextField(blank=True)
+    objectives = models.TextField(max_length=TEXT_MAX_LENGTH, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PLANNED)
     back_to_back_with = models.ForeignKey(
         "self",
@@ -153,7 +155,7 @@ class AgendaItem(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda_items")
     position = models.PositiveIntegerField()
     title = models.CharField(max_length=300)
-    description = models.TextField(blank=True)
+    description = models.TextField(max_length=TEXT_MAX_LENGTH, blank=True)
     duration_minutes = models.PositiveSmallIntegerField(default=30)
     fixed_start_at = models.DateTimeField(
         null=True, blank=True, help_text="Only for an item that must start at a set time."
@@ -397,7 +399,7 @@ class Outcome(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="outcomes")
     number = models.PositiveIntegerField()
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.AGREED)
-    text = models.TextField()
+    text = models.TextField(max_length=TEXT_MAX_LENGTH)
 
     history = HistoricalRecords()
 

@@ -147,7 +147,7 @@ def participants_csv(listing: ParticipantsList) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def participants_html(listing: ParticipantsList) -> str:
+def participants_html(listing: ParticipantsList, printed_at=None) -> str:
     """The printed list's HTML: the title block, the sections, members and delegates."""
     meeting = listing.meeting
     zone = meeting.zone
@@ -158,7 +158,7 @@ def participants_html(listing: ParticipantsList) -> str:
     context = {
         "listing": listing,
         "meeting": meeting,
-        "printed_at": timezone.now().astimezone(zone),
+        "printed_at": (printed_at or timezone.now()).astimezone(zone),
         "title_block": {
             "kicker": "List of participants" if listing.named else "Public list of participants",
             "title": meeting.title,
@@ -173,6 +173,27 @@ def participants_html(listing: ParticipantsList) -> str:
         return render_to_string(PDF_TEMPLATE, context)
 
 
-def participants_pdf(listing: ParticipantsList) -> bytes:
+def participants_pdf(listing: ParticipantsList, printed_at=None) -> bytes:
     """The list on A4 with the shared print styles: sections, members, delegates, counts."""
-    return pdf.html_to_pdf(participants_html(listing))
+    return pdf.html_to_pdf(participants_html(listing, printed_at))
+
+
+def participants_printable(meeting: Meeting, *, named: bool):
+    """The printed list (the internal one when ``named``), read in full, ready to print."""
+    from portal.printing import services as printing
+
+    listing = participants_list(meeting, named=named)
+    variant = printing.variant_of({"named": named})
+    kind = printing.Kind.PARTICIPANTS
+    return printing.Printable(
+        kind=kind,
+        subject_id=meeting.pk,
+        variant=variant,
+        contents_hash=printing.contents_hash(
+            kind, variant, participants_html(listing, printing.HASHED_AT)
+        ),
+        file_name=agenda_pdf.file_name(
+            meeting, "-participants.pdf" if named else "-participants-public.pdf"
+        ),
+        make=lambda printed_at: participants_pdf(listing, printed_at),
+    )

@@ -7,6 +7,7 @@ from django.db.models import prefetch_related_objects
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
+from django.utils.text import slugify
 
 from meetings import agenda, selectors
 from meetings.models import Meeting
@@ -35,10 +36,53 @@ class PrintedItem:
 def printable_agenda(user, meeting: Meeting) -> list[agenda.ScheduledItem]:
     """The scheduled agenda with the papers this person may open, and the speakers named
     only if this person may see who speaks."""
-    items = selectors.agenda_items(meeting, permissions.readable_access_levels(user, meeting))
+    return _scheduled(meeting, **agenda_variant(user, meeting))
+
+
+def agenda_variant(user, meeting: Meeting) -> dict:
+    """What this person's rights choose of the printed agenda: the access levels of the
+    papers listed, and whether the speakers are named."""
+    return {
+        "levels": sorted(permissions.readable_access_levels(user, meeting)),
+        "speakers_named": permissions.can_see_speakers(user, meeting),
+    }
+
+
+def _scheduled(meeting: Meeting, *, levels, speakers_named: bool) -> list[agenda.ScheduledItem]:
+    items = selectors.agenda_items(meeting, frozenset(levels))
     prefetch_related_objects([s for item in items for s in item.speaker_list], "person")
-    named = permissions.can_see_speakers(user, meeting)
-    return agenda.schedule(meeting, items, speakers_named=named)
+    return agenda.schedule(meeting, items, speakers_named=speakers_named)
+
+
+def agenda_printable(meeting: Meeting, *, levels, speakers_named: bool):
+    """The printed agenda with these papers and speakers, read in full, ready to print."""
+    from portal.printing import services as printing
+
+    scheduled_items = _scheduled(meeting, levels=levels, speakers_named=speakers_named)
+    variant = printing.variant_of({"levels": sorted(levels), "speakers_named": speakers_named})
+    kind = printing.Kind.AGENDA
+    zone = meeting.zone
+
+    def make(printed_at: datetime.datetime) -> bytes:
+        return agenda_pdf(
+            meeting, scheduled_items=scheduled_items, printed_at=printed_at.astimezone(zone)
+        )
+
+    return printing.Printable(
+        kind=kind,
+        subject_id=meeting.pk,
+        variant=variant,
+        contents_hash=printing.contents_hash(
+            kind, variant, agenda_html(meeting, scheduled_items, printing.HASHED_AT)
+        ),
+        file_name=file_name(meeting, "-agenda.pdf"),
+        make=make,
+    )
+
+
+def file_name(meeting: Meeting, suffix: str) -> str:
+    """The name of a file about the meeting: ``bali-process-ahg-som-2026-agenda.pdf``."""
+    return f"{slugify(meeting.title)[:80] or f'meeting-{meeting.pk}'}{suffix}"
 
 
 def printed_item(entry: agenda.ScheduledItem) -> PrintedItem:
@@ -116,7 +160,12 @@ def agenda_html(
         return render_to_string(TEMPLATE, agenda_context(meeting, scheduled_items, printed_at))
 
 
-def agenda_pdf(meeting: Meeting, *, scheduled_items: list[agenda.ScheduledItem]) -> bytes:
+def agenda_pdf(
+    meeting: Meeting,
+    *,
+    scheduled_items: list[agenda.ScheduledItem],
+    printed_at: datetime.datetime | None = None,
+) -> bytes:
     """The agenda on A4, numbered items with times, speakers and papers, page X of Y."""
-    printed_at = timezone.now().astimezone(meeting.zone)
+    printed_at = (printed_at or timezone.now()).astimezone(meeting.zone)
     return pdf.html_to_pdf(agenda_html(meeting, scheduled_items, printed_at))

@@ -10,6 +10,10 @@ and the components under ``templates/print/``.
 import io
 import logging
 import mimetypes
+import os
+import select
+import signal
+import time
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
@@ -100,3 +104,138 @@ def appendable(data: bytes) -> pypdf.PdfReader | None:
     except Exception as error:
         logger.info("A PDF could not be appended to a printed document: %r", error)
         return None
+
+
+# --- Printing in a child process -----------------------------------------------------------
+#
+# A document is laid out in a child process forked for it, under a time limit and a memory
+# ceiling (settings.PRINT_TIME_LIMIT, PRINT_MEMORY_LIMIT_MB), so that no document, however
+# large, can take the worker or web process that asked for it down with it. Everything the
+# document shows is read before the fork: the child may not use the database, whose
+# connection it shares with its parent.
+
+
+class PrintingFailed(Exception):
+    """The document could not be printed; the message says why, in the reader's words."""
+
+
+class PrintingTooSlow(PrintingFailed):
+    pass
+
+
+class PrintingTooLarge(PrintingFailed):
+    pass
+
+
+class _DatabaseRefused(RuntimeError):
+    pass
+
+
+_OK, _ERROR, _PASSING, _MEMORY = b"0", b"1", b"2", b"3"
+
+
+def _refuse_queries(execute, sql, params, many, context):
+    raise _DatabaseRefused(
+        "A document read the database while being printed: read everything it shows first."
+    )
+
+
+def _virtual_size() -> int:
+    """This process's address space now, in bytes."""
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def _child(write_end: int, function, args, kwargs, memory: int) -> None:
+    """Runs in the forked child: the ceiling, the document, its bytes or its error."""
+    import resource
+    import sys
+
+    from django.db import connections
+
+    # Whatever fails to be freed while out of memory is not worth a word on the worker's log.
+    sys.unraisablehook = lambda unraisable: None
+    status, payload = _ERROR, b""
+    try:
+        for connection in connections.all(initialized_only=True):
+            connection.execute_wrappers.append(_refuse_queries)
+        ceiling = _virtual_size() + memory
+        resource.setrlimit(resource.RLIMIT_AS, (ceiling, ceiling))
+        payload = function(*args, **kwargs)
+        if not isinstance(payload, bytes):
+            raise TypeError("A printed document is bytes.")
+        status = _OK
+    except MemoryError:
+        status, payload = _MEMORY, b""
+    except OSError as error:
+        status, payload = _PASSING, f"{type(error).__name__}: {error}".encode()
+    except BaseException as error:
+        payload = f"{type(error).__name__}: {error}".encode()
+    try:
+        with os.fdopen(write_end, "wb") as out:
+            out.write(status)
+            out.write(payload)
+    finally:
+        os._exit(0 if status == _OK else 1)
+
+
+def in_child(function, *args, **kwargs) -> bytes:
+    """``function(*args, **kwargs)``, which makes a document's PDF bytes, run in a child
+    process within settings.PRINT_TIME_LIMIT seconds and PRINT_MEMORY_LIMIT_MB megabytes
+    more than its parent's; PrintingTooSlow or PrintingTooLarge when it needs more.
+
+    A passing error in the child (OSError) is raised as one, so that the job retries it.
+    """
+    limit = float(settings.PRINT_TIME_LIMIT)
+    memory_mb = settings.PRINT_MEMORY_LIMIT_MB
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(read_end)
+        _child(write_end, function, args, kwargs, memory_mb * 1024 * 1024)
+    os.close(write_end)
+    received = bytearray()
+    deadline = time.monotonic() + limit
+    ended = False
+    try:
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise PrintingTooSlow(
+                    f"Printing took longer than the {limit:g} seconds allowed; "
+                    "the document is too long to print."
+                )
+            ready, _, _ = select.select([read_end], [], [], left)
+            if ready:
+                chunk = os.read(read_end, 1 << 20)
+                if not chunk:
+                    break
+                received += chunk
+        _, code = os.waitpid(pid, 0)
+        ended = True
+    finally:
+        os.close(read_end)
+        if not ended:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+    status, payload = bytes(received[:1]), bytes(received[1:])
+    if status == _OK and os.WIFEXITED(code) and os.WEXITSTATUS(code) == 0:
+        return payload
+    if status == _MEMORY or not status:
+        # No answer at all: the child was killed (by the kernel, out of memory) or crashed
+        # (a library that could not allocate what it needed).
+        how = "" if status else f" (the printing process ended with {_ended_how(code)})"
+        raise PrintingTooLarge(
+            f"Printing needed more than the {memory_mb} MB of memory allowed{how}; "
+            "the document is too large to print."
+        )
+    message = payload.decode(errors="replace")
+    if status == _PASSING:
+        raise OSError(message)
+    raise PrintingFailed(message)
+
+
+def _ended_how(code: int) -> str:
+    if os.WIFSIGNALED(code):
+        return signal.Signals(os.WTERMSIG(code)).name
+    return f"exit status {os.WEXITSTATUS(code)}"

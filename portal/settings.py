@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "portal.notifications",
     "portal.search",
     "portal.audit",
+    "portal.printing",
     "groups",
     "meetings",
     "workplans",
@@ -225,6 +226,15 @@ if JOB_SWEEP_INTERVAL < 1:
     raise ImproperlyConfigured("JOB_SWEEP_INTERVAL must be at least 1 (second)")
 CELERY_TASK_TIME_LIMIT = JOB_TIME_LIMIT
 CELERY_TASK_SOFT_TIME_LIMIT = JOB_TIME_LIMIT * 3 // 4
+# Every PDF is laid out in a child process of the worker (portal/pdf.py), given at most
+# PRINT_TIME_LIMIT seconds (by default a second less than a job's soft limit, so that the
+# job fails with the reason) and PRINT_MEMORY_LIMIT_MB megabytes more than the worker holds.
+PRINT_TIME_LIMIT = envint("PRINT_TIME_LIMIT", CELERY_TASK_SOFT_TIME_LIMIT - 1)
+PRINT_MEMORY_LIMIT_MB = envint("PRINT_MEMORY_LIMIT_MB", 512)
+if PRINT_TIME_LIMIT < 1 or PRINT_MEMORY_LIMIT_MB < 16:
+    raise ImproperlyConfigured(
+        "PRINT_TIME_LIMIT must be at least 1 (second), PRINT_MEMORY_LIMIT_MB at least 16"
+    )
 # The longest wait between two tries of a job after a passing error.
 JOB_RETRY_BACKOFF_MAX = JOB_SWEEP_INTERVAL
 JOB_STALE_AFTER = JOB_TIME_LIMIT + JOB_SWEEP_INTERVAL
@@ -260,12 +270,17 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": float(JOB_SWEEP_INTERVAL),
         "options": {"expires": float(JOB_SWEEP_INTERVAL)},
     },
-    # A text under silence is adopted within a sweep of its deadline (recorded as of the
+    "requeue-stale-printed-documents": {
+        "task": "portal.printing.tasks.requeue_stale_printed_documents",
+        "schedule": float(JOB_SWEEP_INTERVAL),
+        "options": {"expires": float(JOB_SWEEP_INTERVAL)},
+    },
+    # A text under silence is adopted within a minute of its deadline (recorded as of the
     # deadline itself); a run missed is made up by the next one.
     "conclude-silence-procedures": {
         "task": "groups.tasks.conclude_silence_procedures",
-        "schedule": float(JOB_SWEEP_INTERVAL),
-        "options": {"expires": float(JOB_SWEEP_INTERVAL)},
+        "schedule": crontab(),
+        "options": {"expires": 60.0},
     },
     # Access-log lines older than AUDIT_RETENTION_DAYS go, once a day.
     "purge-access-log": {

@@ -3,6 +3,8 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from portal.text import COMMENT_MAX_LENGTH, LONG_TEXT_MAX_LENGTH
+
 
 class Report(models.Model):
     """A document the co-chairs approve: a group's annual report to the Steering Group, its
@@ -37,12 +39,16 @@ class Report(models.Model):
     )
     status = models.CharField(max_length=30, choices=Status.choices, default=Status.DRAFT)
     # Narrative parts, written by the secretariat in Markdown.
-    summary = models.TextField(blank=True)
+    summary = models.TextField(max_length=LONG_TEXT_MAX_LENGTH, blank=True)
     issues_for_direction = models.TextField(
-        "issues on which the co-chairs seek the Steering Group's direction", blank=True
+        "issues on which the co-chairs seek the Steering Group's direction",
+        max_length=LONG_TEXT_MAX_LENGTH,
+        blank=True,
     )
-    co_chairs_remarks = models.TextField("co-chairs' remarks", blank=True)
-    next_steps = models.TextField("what comes next", blank=True)
+    co_chairs_remarks = models.TextField(
+        "co-chairs' remarks", max_length=LONG_TEXT_MAX_LENGTH, blank=True
+    )
+    next_steps = models.TextField("what comes next", max_length=LONG_TEXT_MAX_LENGTH, blank=True)
     # The oral-update brief's numbered speaking points as the secretariat edited them:
     # [{"section": ..., "text": ..., "included": bool}]; empty while they are drafted
     # from the portal's data (see reports.brief).
@@ -145,7 +151,7 @@ class Approval(models.Model):
     person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     decision = models.CharField(max_length=20, choices=Decision.choices)
     content_hash = models.CharField(max_length=64)
-    comment = models.TextField(blank=True)
+    comment = models.TextField(max_length=COMMENT_MAX_LENGTH, blank=True)
     decided_at = models.DateTimeField(auto_now_add=True)
     withdrawn_at = models.DateTimeField(
         null=True, blank=True, help_text="Set when the report changed after this decision."
@@ -249,7 +255,7 @@ class PublicStatement(models.Model):
         help_text="The meeting the statement is about, if any.",
     )
     title = models.CharField(max_length=300)
-    text = models.TextField(help_text="In Markdown.")
+    text = models.TextField(max_length=LONG_TEXT_MAX_LENGTH, help_text="In Markdown.")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
@@ -304,7 +310,7 @@ class StatementApproval(models.Model):
     person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     decision = models.CharField(max_length=20, choices=Decision.choices)
     content_hash = models.CharField(max_length=64)
-    comment = models.TextField(blank=True)
+    comment = models.TextField(max_length=COMMENT_MAX_LENGTH, blank=True)
     decided_at = models.DateTimeField(auto_now_add=True)
     withdrawn_at = models.DateTimeField(
         null=True, blank=True, help_text="Set when the statement changed after this decision."

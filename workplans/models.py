@@ -3,6 +3,8 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from portal.text import COMMENT_MAX_LENGTH, TEXT_MAX_LENGTH
+
 
 class RegionalPriority(models.Model):
     """A priority issue a group set for the region (WG-TIP's I to IX)."""
@@ -12,7 +14,7 @@ class RegionalPriority(models.Model):
     )
     numeral = models.CharField(max_length=8, help_text="e.g. IV")
     order = models.PositiveSmallIntegerField()
-    text = models.TextField()
+    text = models.TextField(max_length=TEXT_MAX_LENGTH)
 
     history = HistoricalRecords()
 
@@ -42,7 +44,7 @@ class WorkPlan(models.Model):
     period = models.CharField(max_length=20, help_text="e.g. 2015-17")
     slug = models.SlugField(max_length=60, help_text="e.g. 2015-17, in the plan's address")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
-    background = models.TextField(blank=True)
+    background = models.TextField(max_length=TEXT_MAX_LENGTH, blank=True)
     adopted_at = models.ForeignKey(
         "meetings.Meeting",
         on_delete=models.PROTECT,
@@ -75,7 +77,7 @@ class Objective(models.Model):
 
     plan = models.ForeignKey(WorkPlan, on_delete=models.CASCADE, related_name="objectives")
     number = models.PositiveSmallIntegerField()
-    text = models.TextField()
+    text = models.TextField(max_length=TEXT_MAX_LENGTH)
 
     history = HistoricalRecords()
 
@@ -110,9 +112,9 @@ class Action(models.Model):
 
     plan = models.ForeignKey(WorkPlan, on_delete=models.CASCADE, related_name="actions")
     number = models.PositiveSmallIntegerField()
-    description = models.TextField()
+    description = models.TextField(max_length=TEXT_MAX_LENGTH)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.FOR_ACTION)
-    status_note = models.TextField(blank=True)
+    status_note = models.TextField(max_length=COMMENT_MAX_LENGTH, blank=True)
     target_period = models.CharField(max_length=20, blank=True, help_text="e.g. 2016/17")
     initiative = models.CharField(
         "type of initiative", max_length=30, choices=Initiative.choices, blank=True
@@ -165,7 +167,7 @@ class ProgressUpdate(models.Model):
 
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="updates")
     reported_on = models.DateField()
-    text = models.TextField()
+    text = models.TextField(max_length=TEXT_MAX_LENGTH)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="progress_updates"
     )
@@ -214,7 +216,9 @@ class Proposal(models.Model):
     member = models.ForeignKey("groups.Member", on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(max_length=20, choices=Kind.choices)
     description = models.TextField(
-        blank=True, help_text="For a new initiative, what it would do; otherwise a note."
+        max_length=TEXT_MAX_LENGTH,
+        blank=True,
+        help_text="For a new initiative, what it would do; otherwise a note.",
     )
     proposed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
@@ -225,7 +229,7 @@ class Proposal(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
-    decision_note = models.TextField(blank=True)
+    decision_note = models.TextField(max_length=COMMENT_MAX_LENGTH, blank=True)
     resulting_action = models.ForeignKey(
         Action,
         on_delete=models.SET_NULL,

@@ -49,6 +49,8 @@ class PrintedAttachment:
     size: str
     is_pdf: bool
     data: bytes | None = None
+    # The stored file's name, by which a PDF not read with the document is read to print.
+    file_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -79,16 +81,17 @@ def paragraphs(text: str) -> list[str]:
     return [part.strip() for part in re.split(r"\n\s*\n", text or "") if part.strip()]
 
 
-def _read(attachment: Attachment) -> bytes | None:
+def _read(name: str) -> bytes | None:
     try:
-        with default_storage.open(attachment.file.name, "rb") as stored:
+        with default_storage.open(name, "rb") as stored:
             return stored.read()
     except (FileNotFoundError, ValueError):
         return None
 
 
-def printed_attachment(attachment: Attachment) -> PrintedAttachment:
-    """The attachment as the document lists it, with its file read when it is a PDF."""
+def printed_attachment(attachment: Attachment, *, read_file: bool = True) -> PrintedAttachment:
+    """The attachment as the document lists it, with its file read when it is a PDF (or
+    read when printed, without ``read_file``)."""
     return PrintedAttachment(
         label=attachment.label,
         title=attachment.title,
@@ -96,7 +99,8 @@ def printed_attachment(attachment: Attachment) -> PrintedAttachment:
         kind=papers.kind_label(attachment.content_type),
         size=filesizeformat(attachment.size).replace("\xa0", " "),
         is_pdf=attachment.is_pdf,
-        data=_read(attachment) if attachment.is_pdf else None,
+        data=_read(attachment.file.name) if attachment.is_pdf and read_file else None,
+        file_name=attachment.file.name,
     )
 
 
@@ -108,8 +112,9 @@ def _adopted_at(plan: WorkPlan) -> str:
     return f"{meeting.title}, {day:%-d %B %Y}"
 
 
-def plan_document(plan: WorkPlan) -> PlanDocument:
-    """The plan as its printed document shows it, read in a fixed number of queries."""
+def plan_document(plan: WorkPlan, *, read_files: bool = True) -> PlanDocument:
+    """The plan as its printed document shows it, read in a fixed number of queries; its
+    PDF attachments' files are read too, or when printed without ``read_files``."""
     actions = list(selectors.actions_for_plan(plan))
     priorities = {p.numeral: p for p in plan.priorities.all()}
     for action in actions:
@@ -129,16 +134,19 @@ def plan_document(plan: WorkPlan) -> PlanDocument:
             (p.numeral, p.text) for p in sorted(priorities.values(), key=lambda p: p.order)
         ],
         actions=[action_facts(action) for action in actions],
-        attachments=[printed_attachment(a) for a in attachments],
+        attachments=[printed_attachment(a, read_file=read_files) for a in attachments],
     )
 
 
 def _reader(attachment: PrintedAttachment) -> pypdf.PdfReader | None:
     """The attachment's pages, or None when they cannot be read (broken, encrypted, empty),
     so that one bad file never stops the document."""
-    if not attachment.is_pdf or attachment.data is None:
+    data = attachment.data
+    if data is None and attachment.is_pdf and attachment.file_name:
+        data = _read(attachment.file_name)
+    if not attachment.is_pdf or data is None:
         return None
-    reader = pdf.appendable(attachment.data)
+    reader = pdf.appendable(data)
     if reader is None:
         logger.info("%s could not be appended to a work plan.", attachment.label)
     return reader
@@ -191,10 +199,10 @@ def _context(document: PlanDocument, listed: list[_Listed], printed_at) -> dict:
     }
 
 
-def plan_html(document: PlanDocument) -> str:
+def plan_html(document: PlanDocument, printed_at=None) -> str:
     """The plan's own pages as HTML, as printed (its attachments listed, not appended)."""
     listed = [_Listed(a, None) for a in document.attachments]
-    return render_to_string(TEMPLATE, _context(document, listed, timezone.localtime()))
+    return render_to_string(TEMPLATE, _context(document, listed, timezone.localtime(printed_at)))
 
 
 def _layout(document: PlanDocument, listed: list[_Listed], printed_at):
@@ -202,9 +210,9 @@ def _layout(document: PlanDocument, listed: list[_Listed], printed_at):
     return pdf.layout(html)
 
 
-def plan_pdf(document: PlanDocument) -> bytes:
+def plan_pdf(document: PlanDocument, printed_at=None) -> bytes:
     """The plan on A4, tagged, with every readable PDF attachment appended after it."""
-    printed_at = timezone.localtime()
+    printed_at = timezone.localtime(printed_at)
     listed = [_Listed(a, _reader(a)) for a in document.attachments]
     appended = [entry for entry in listed if entry.reader is not None]
     laid_out = _layout(document, listed, printed_at)
@@ -233,3 +241,23 @@ def plan_pdf(document: PlanDocument) -> bytes:
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+def plan_printable(plan: WorkPlan):
+    """The printed plan, read in full (its attachments' files when printed), ready to print."""
+    from portal.printing import services as printing
+
+    document = plan_document(plan, read_files=False)
+    kind = printing.Kind.WORK_PLAN
+    # A stored file's name is never reused: a replaced attachment is a new name.
+    files = "\n".join(a.file_name for a in document.attachments)
+    return printing.Printable(
+        kind=kind,
+        subject_id=plan.pk,
+        variant="",
+        contents_hash=printing.contents_hash(
+            kind, "", plan_html(document, printing.HASHED_AT), files
+        ),
+        file_name=f"{plan.group.slug}-{plan.slug}.pdf",
+        make=lambda printed_at: plan_pdf(document, printed_at),
+    )

@@ -9,13 +9,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.http import content_disposition_header
-from django.utils.text import slugify
 from django.views.decorators.http import condition, require_http_methods, require_safe
 
 from meetings import calendar, pdf
 from meetings.models import Meeting
 from portal import dates, permissions
-from portal.audit import services as audit
+from portal.printing import views as printed
 
 CALENDAR_TYPE = "text/calendar; charset=utf-8"
 # The shape of every token calendar.feed_create makes; anything else is no feed.
@@ -28,7 +27,7 @@ def _site_url(request) -> str:
 
 
 def _file_name(meeting: Meeting, suffix: str) -> str:
-    return f"{slugify(meeting.title)[:80] or f'meeting-{meeting.pk}'}{suffix}"
+    return pdf.file_name(meeting, suffix)
 
 
 @login_required
@@ -126,17 +125,16 @@ def calendar_page(request):
 
 
 @login_required
-@require_safe
+@require_http_methods(printed.METHODS)
 def agenda_pdf(request, meeting_id):
     meeting = permissions.get_meeting_for_user(request.user, meeting_id)
     if not permissions.can_see_agenda(request.user, meeting):
         raise Http404("No such agenda")
-    items = pdf.printable_agenda(request.user, meeting)
-    audit.record_download(request, meeting, kind="agenda PDF", group=meeting.group)
-    response = HttpResponse(
-        pdf.agenda_pdf(meeting, scheduled_items=items), content_type="application/pdf"
+    document = pdf.agenda_printable(meeting, **pdf.agenda_variant(request.user, meeting))
+    return printed.deliver(
+        request,
+        document,
+        title=f"Agenda: {meeting.title}",
+        back_url=reverse("meeting_detail", args=[meeting.pk]),
+        logged=(meeting, "agenda PDF", meeting.group),
     )
-    response["Content-Disposition"] = content_disposition_header(
-        as_attachment=False, filename=_file_name(meeting, "-agenda.pdf")
-    )
-    return response

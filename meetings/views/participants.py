@@ -4,14 +4,16 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.http import content_disposition_header
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from meetings import participants
 from meetings.models import Meeting
 from meetings.views.exports import _file_name
 from portal import dates, permissions
 from portal.audit import services as audit
+from portal.printing import views as printed
 
 CSV_TYPE = "text/csv; charset=utf-8"
 
@@ -51,17 +53,24 @@ def _file(request, meeting_id, *, named: bool, suffix: str):
     if _signs_in_first(request, meeting_id, named=named):
         return redirect_to_login(request.get_full_path())
     meeting = _meeting(request.user, meeting_id, named=named)
-    listing = participants.participants_list(meeting, named=named)
     kind = f"participants list {suffix[1:].upper()}" + ("" if named else " (public)")
+    if suffix == ".pdf":
+        return printed.deliver(
+            request,
+            participants.participants_printable(meeting, named=named),
+            title=("List of participants: " if named else "Public list of participants: ")
+            + meeting.title,
+            back_url=reverse(
+                "participants_list" if named else "participants_public", args=[meeting.pk]
+            ),
+            logged=(meeting, kind, meeting.group),
+        )
+    listing = participants.participants_list(meeting, named=named)
     audit.record_download(request, meeting, kind=kind, group=meeting.group)
-    if suffix == ".csv":
-        body, content_type = participants.participants_csv(listing), CSV_TYPE
-    else:
-        body, content_type = participants.participants_pdf(listing), "application/pdf"
-    response = HttpResponse(body, content_type=content_type)
+    response = HttpResponse(participants.participants_csv(listing), content_type=CSV_TYPE)
     name = "-participants" if named else "-participants-public"
     response["Content-Disposition"] = content_disposition_header(
-        as_attachment=suffix == ".csv", filename=_file_name(meeting, name + suffix)
+        as_attachment=True, filename=_file_name(meeting, name + suffix)
     )
     return response
 
@@ -79,7 +88,7 @@ def participants_list_csv(request, meeting_id):
 
 
 @login_required
-@require_safe
+@require_http_methods(printed.METHODS)
 def participants_list_pdf(request, meeting_id):
     return _file(request, meeting_id, named=True, suffix=".pdf")
 
@@ -94,6 +103,6 @@ def participants_public_csv(request, meeting_id):
     return _file(request, meeting_id, named=False, suffix=".csv")
 
 
-@require_safe
+@require_http_methods(printed.METHODS)
 def participants_public_pdf(request, meeting_id):
     return _file(request, meeting_id, named=False, suffix=".pdf")

@@ -88,7 +88,7 @@ def text_of(data: bytes) -> str:
 def agenda_pdf_text(client, meeting) -> str:
     response = client.get(reverse("agenda_pdf", args=[meeting.pk]))
     assert response.status_code == 200
-    return text_of(response.content)
+    return text_of(response.getvalue())
 
 
 def pack_text(person, meeting) -> str:

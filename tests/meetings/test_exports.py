@@ -385,7 +385,7 @@ def test_agenda_pdf_is_404_for_a_member_while_the_agenda_is_a_draft(client, worl
     assert response["Content-Disposition"] == (
         'inline; filename="second-meeting-of-wg-tip-agenda.pdf"'
     )
-    assert "Forward Work Plan 2030-32" in pdf_text(response.content)
+    assert "Forward Work Plan 2030-32" in pdf_text(response.getvalue())
 
 
 def test_co_chairs_and_the_secretariat_print_the_draft_agenda(client, world, agenda_meeting):
@@ -394,7 +394,7 @@ def test_co_chairs_and_the_secretariat_print_the_draft_agenda(client, world, age
         client.force_login(person)
         response = client.get(url)
         assert response.status_code == 200
-        assert "agenda has not been published" in pdf_text(response.content)
+        assert "agenda has not been published" in pdf_text(response.getvalue())
 
 
 # --- The PDF fetches nothing but static files --------------------------------------------

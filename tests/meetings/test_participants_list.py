@@ -91,7 +91,7 @@ def held():
 
 
 def _pdf_text(response) -> str:
-    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.getvalue())).pages)
 
 
 def _csv_rows(response) -> list[list[str]]:
@@ -265,10 +265,16 @@ def test_list_queries_do_not_grow_with_the_delegates(client, django_assert_max_n
         ]
         _record(meeting, persons=people)
         client.force_login(people[0])
+        url = reverse(name, args=[meeting.pk])
+        if name.endswith("_pdf"):
+            # Printed in-process (no broker): read, printed from a second reading, kept.
+            with django_assert_max_num_queries(24) as queries:
+                assert client.get(url).status_code == 200
+            counts.append(len(queries))
         with django_assert_max_num_queries(8) as queries:
-            assert client.get(reverse(name, args=[meeting.pk])).status_code == 200
+            assert client.get(url).status_code == 200
         counts.append(len(queries))
-    assert counts[0] == counts[1], counts
+    assert counts[: len(counts) // 2] == counts[len(counts) // 2 :], counts
 
 
 def test_the_internal_list_says_who_attended_online_and_the_public_one_does_not(client, held):

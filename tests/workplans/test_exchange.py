@@ -127,7 +127,7 @@ def test_demo_plan_pdf_holds_all_ten_actions_with_their_statuses(client, demo):
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == 'inline; filename="wg-tip-2015-17.pdf"'
-    text = pdf_text(response.content)
+    text = pdf_text(response.getvalue())
     assert "WORKING GROUP ON TRAFFICKING IN PERSONS" in text.upper()
     assert "Forward Work Plan 2015-17" in text and "2015-17" in text
     assert "No. Action Target period" in text

@@ -11,12 +11,13 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods, require_safe
 
 from portal import permissions
-from portal.audit import services as audit
 from portal.forms import add_service_errors
+from portal.printing import views as printed
 from workplans import exchange, pdf
 from workplans.forms import PlanImportConfirmForm, PlanImportForm
 from workplans.models import WorkPlan
@@ -60,17 +61,16 @@ def plan_csv(request, group_slug, plan_slug):
 
 
 @login_required
-@require_safe
+@require_http_methods(printed.METHODS)
 def plan_pdf(request, group_slug, plan_slug):
     plan = permissions.get_work_plan_for_user(request.user, group_slug, plan_slug)
-    # Read everything first (the plan, its actions, its attachments' files); print after.
-    document = pdf.plan_document(plan)
-    audit.record_download(request, plan, kind="work plan PDF", group=plan.group)
-    response = HttpResponse(pdf.plan_pdf(document), content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(
-        as_attachment=False, filename=_file_name(plan, ".pdf")
+    return printed.deliver(
+        request,
+        pdf.plan_printable(plan),
+        title=f"{plan.group.short_name} {plan.title}",
+        back_url=reverse("work_plan_detail", args=[plan.group.slug, plan.slug]),
+        logged=(plan, "work plan PDF", plan.group),
     )
-    return response
 
 
 def _preview(request, group, data: bytes, *, details: dict, confirm_form=None):
