@@ -450,8 +450,9 @@ def pack_run(pack_id: int) -> MeetingPack | None:
         def progress(done: int) -> None:
             _holding(pack).update(parts_done=done)
 
-        data = pack_pdf(
-            contents, pack.reader.get_full_name() or str(pack.reader), progress=progress
+        # Put together in a child process under the printing limits (portal/pdf.py).
+        data = printing.in_child(
+            pack_pdf, contents, pack.reader.get_full_name() or str(pack.reader), progress=progress
         )
         pack.pdf.save(_file_name(pack), ContentFile(data), save=False)
     except Exception as error:
@@ -485,7 +486,7 @@ def _remove_earlier_files(pack: MeetingPack) -> None:
 
 def _pack_failed(pack: MeetingPack, error: Exception) -> MeetingPack:
     """Record why the pack could not be made; a passing error is queued again and re-raised."""
-    known = isinstance(error, NoLongerReadable)
+    known = isinstance(error, (NoLongerReadable, printing.PrintingFailed))
     return PACKS.failed(pack, error, reason=str(error) if known else None)
 
 

@@ -146,7 +146,7 @@ def _virtual_size() -> int:
         return int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
 
 
-def _child(write_end: int, function, args, kwargs, memory: int) -> None:
+def _child(write_end: int, progress_end: int | None, function, args, kwargs, memory: int):
     """Runs in the forked child: the ceiling, the document, its bytes or its error."""
     import resource
     import sys
@@ -159,6 +159,9 @@ def _child(write_end: int, function, args, kwargs, memory: int) -> None:
     try:
         for connection in connections.all(initialized_only=True):
             connection.execute_wrappers.append(_refuse_queries)
+        if progress_end is not None:
+            # The parts done, told to the parent, which records them (the child may not).
+            kwargs = kwargs | {"progress": lambda done: os.write(progress_end, b"%d\n" % done)}
         ceiling = _virtual_size() + memory
         resource.setrlimit(resource.RLIMIT_AS, (ceiling, ceiling))
         payload = function(*args, **kwargs)
@@ -168,9 +171,13 @@ def _child(write_end: int, function, args, kwargs, memory: int) -> None:
     except MemoryError:
         status, payload = _MEMORY, b""
     except OSError as error:
-        status, payload = _PASSING, f"{type(error).__name__}: {error}".encode()
+        status, payload = _PASSING, str(error).encode()
     except BaseException as error:
         payload = f"{type(error).__name__}: {error}".encode()
+        if isinstance(error, _DatabaseRefused):
+            import traceback
+
+            logger.error("Printing read the database:\n%s", traceback.format_exc())
     try:
         with os.fdopen(write_end, "wb") as out:
             out.write(status)
@@ -179,42 +186,58 @@ def _child(write_end: int, function, args, kwargs, memory: int) -> None:
         os._exit(0 if status == _OK else 1)
 
 
-def in_child(function, *args, **kwargs) -> bytes:
+def in_child(function, *args, progress=None, **kwargs) -> bytes:
     """``function(*args, **kwargs)``, which makes a document's PDF bytes, run in a child
     process within settings.PRINT_TIME_LIMIT seconds and PRINT_MEMORY_LIMIT_MB megabytes
     more than its parent's; PrintingTooSlow or PrintingTooLarge when it needs more.
 
-    A passing error in the child (OSError) is raised as one, so that the job retries it.
+    With ``progress``, the function is given a ``progress`` of its own, and each number it
+    tells reaches ``progress`` here, in the parent. A passing error in the child (OSError)
+    is raised as one, so that the job retries it.
     """
     limit = float(settings.PRINT_TIME_LIMIT)
     memory_mb = settings.PRINT_MEMORY_LIMIT_MB
     read_end, write_end = os.pipe()
+    told, tell = os.pipe() if progress is not None else (None, None)
     pid = os.fork()
     if pid == 0:
         os.close(read_end)
-        _child(write_end, function, args, kwargs, memory_mb * 1024 * 1024)
+        if told is not None:
+            os.close(told)
+        _child(write_end, tell, function, args, kwargs, memory_mb * 1024 * 1024)
     os.close(write_end)
-    received = bytearray()
+    if tell is not None:
+        os.close(tell)
+    received, heard = bytearray(), bytearray()
+    listening = [read_end] + ([told] if told is not None else [])
     deadline = time.monotonic() + limit
     ended = False
     try:
-        while True:
+        while read_end in listening:
             left = deadline - time.monotonic()
             if left <= 0:
                 raise PrintingTooSlow(
                     f"Printing took longer than the {limit:g} seconds allowed; "
                     "the document is too long to print."
                 )
-            ready, _, _ = select.select([read_end], [], [], left)
-            if ready:
-                chunk = os.read(read_end, 1 << 20)
+            ready, _, _ = select.select(listening, [], [], left)
+            for end in ready:
+                chunk = os.read(end, 1 << 20)
                 if not chunk:
-                    break
-                received += chunk
+                    listening.remove(end)
+                elif end == read_end:
+                    received += chunk
+                else:
+                    heard += chunk
+                    *lines, heard = heard.split(b"\n")
+                    for line in lines:
+                        progress(int(line))
         _, code = os.waitpid(pid, 0)
         ended = True
     finally:
         os.close(read_end)
+        if told is not None:
+            os.close(told)
         if not ended:
             os.kill(pid, signal.SIGKILL)
             os.waitpid(pid, 0)

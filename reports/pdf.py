@@ -130,7 +130,17 @@ def report_pdf(report: Report, content: dict, *, version: int | None = None) -> 
     The body is laid out once; an annual report that runs to LONG_REPORT_PAGES or more gets
     a cover and a contents page, laid out apart with the page numbers read from the body
     and put in front of its pages."""
-    context = _context(report, content, preview=False, version=version)
+    return report_printed(printed_context(report, content, version=version), content)
+
+
+def printed_context(report: Report, content: dict, *, version: int | None = None) -> dict:
+    """Everything the printed report shows, read from the database (report_printed reads
+    nothing more, so that it can run in the printing child process)."""
+    return _context(report, content, preview=False, version=version)
+
+
+def report_printed(context: dict, content: dict) -> bytes:
+    """The printed report's bytes from its context (``printed_context``), without a query."""
     body = pdf.layout(render_to_string(TEMPLATE, context))
     long_annual = (
         content["kind"] == Report.Kind.ANNUAL

@@ -24,6 +24,7 @@ from django.utils import timezone
 from groups.models import Member
 from groups.selectors import current_co_chair_terms
 from portal import jobs, permissions, versions
+from portal import pdf as printing
 from portal.notifications.models import Notification
 from portal.notifications.services import notify
 from reports.models import NARRATIVE_FIELDS, Approval, RenderJob, Report, ReportVersion
@@ -478,7 +479,9 @@ def render_run(job_id: int) -> RenderJob | None:
         # An approved report renders the content its co-chairs approved, as its page shows.
         content = selectors.content_to_show(report)
         digest = assembly.content_hash(content)
-        data = pdf.report_pdf(report, content)
+        # Laid out in a child process under the printing limits (portal/pdf.py).
+        printed = pdf.printed_context(report, content)
+        data = printing.in_child(pdf.report_printed, printed, content)
         name = f"{report.file_stem}{_attempt_mark(job)}{job.attempts}.pdf"
         _write_atomically(job.pdf, name, data)
     except Exception as error:
@@ -522,7 +525,8 @@ def _remove_earlier_attempts(job: RenderJob) -> None:
 
 def _render_failed(job: RenderJob, error: Exception) -> RenderJob:
     """Record why the rendering failed; a passing error is queued again and re-raised."""
-    return RENDERINGS.failed(job, error)
+    reason = str(error) if isinstance(error, printing.PrintingFailed) else None
+    return RENDERINGS.failed(job, error, reason=reason)
 
 
 def _write_atomically(field, name: str, data: bytes) -> None:

@@ -89,12 +89,12 @@ def test_a_rendering_shows_its_progress_and_is_retried_without_reloading_the_pag
 ):
     from reports import pdf
 
-    real_renderer = pdf.report_pdf
+    real_renderer = pdf.report_printed
 
-    def broken_renderer(report, content):
-        raise ValueError("The font file is unreadable")
+    def broken_renderer(context, content):
+        raise ValueError("The font file is unreadable")  # in the printing child
 
-    monkeypatch.setattr(pdf, "report_pdf", broken_renderer)
+    monkeypatch.setattr(pdf, "report_printed", broken_renderer)
     sign_in(page, demo_site, "secretariat")
     open_report(page, demo_site, 2025)
     page.evaluate("window.stillTheSamePage = true")
@@ -104,7 +104,7 @@ def test_a_rendering_shows_its_progress_and_is_retried_without_reloading_the_pag
     expect(box).to_contain_text("The rendering failed: ValueError: The font file is unreadable")
     expect(box.get_by_role("status")).to_contain_text("Latest rendering: Failed (attempt 1).")
 
-    monkeypatch.setattr(pdf, "report_pdf", real_renderer)
+    monkeypatch.setattr(pdf, "report_printed", real_renderer)
     box.get_by_role("button", name="Try the rendering again").click()
     expect(box.get_by_role("status")).to_contain_text("Latest rendering: Ready", timeout=20_000)
     expect(box).not_to_contain_text("The rendering failed")

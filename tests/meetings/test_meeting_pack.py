@@ -407,19 +407,28 @@ def test_progress_is_written_as_the_parts_are_done_and_shown_on_the_page(
     url = reverse("meeting_pack", args=[meeting.pk, requested.pk])
     assert "Queued: your meeting pack will follow." in client.get(url).content.decode()
     seen, pages = [], []
-    real = pack._open_paper
+    real_holding = pack._holding
 
-    def watched(paper):
-        row = MeetingPack.objects.get(pk=requested.pk)
-        seen.append((row.status, row.parts_done, row.parts_total))
-        pages.append(client.get(url).content.decode())
-        return real(paper)
+    class Watched:
+        """The pack's row as the run updates it: each part done is looked at from outside."""
 
-    monkeypatch.setattr(pack, "_open_paper", watched)
+        def __init__(self, rows):
+            self.rows = rows
+
+        def update(self, **values):
+            updated = self.rows.update(**values)
+            if set(values) == {"parts_done"}:
+                row = MeetingPack.objects.get(pk=requested.pk)
+                seen.append((row.status, row.parts_done, row.parts_total))
+                pages.append(client.get(url).content.decode())
+            return updated
+
+    monkeypatch.setattr(pack, "_holding", lambda p: Watched(real_holding(p)))
     done = pack.pack_run(requested.pk)
-    assert [parts for _, parts, _ in seen] == [0, 1, 2]  # the three PDF papers
+    # Told by the printing child as each paper is read, then the front matter.
+    assert [parts for _, parts, _ in seen][:4] == [1, 2, 3, 4]
     assert {status for status, _, _ in seen} == {MeetingPack.Status.RUNNING}
-    assert "Being put together: 1 of 5 parts." in pages[1]
+    assert "Being put together: 1 of 5 parts." in pages[0]
     state = client.get(url, headers={"Accept": "application/json"}).json()
     assert state["parts_done"] == 5 and state["status"] == "succeeded" and not state["working"]
     assert done.parts_done == done.parts_total == 5

@@ -91,7 +91,8 @@ def held():
 
 
 def _pdf_text(response) -> str:
-    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.getvalue())).pages)
+    pages = PdfReader(io.BytesIO(response.getvalue())).pages
+    return "\n".join(page.extract_text() for page in pages)
 
 
 def _csv_rows(response) -> list[list[str]]:

@@ -38,9 +38,16 @@ class FakeRendering:
         return format_html("<!doctype html><h1>{}</h1><p>{}</p>", heading, content["summary"])
 
     def report_pdf(self, report, content):
+        return self.report_printed(self.printed_context(report, content), content)
+
+    def printed_context(self, report, content, **options):
+        # Read in the worker before the printing child starts: counted and failed here.
         if self.fail_with:
             raise self.fail_with
         self.renderings += 1
+        return {}
+
+    def report_printed(self, context, content):
         return b"%PDF-1.7\n% " + json.dumps(content, sort_keys=True).encode() + b"\n%%EOF\n"
 
 
@@ -51,4 +58,6 @@ def rendering(monkeypatch):
     monkeypatch.setattr(assembly, "content_hash", fake.content_hash)
     monkeypatch.setattr(pdf, "report_html", fake.report_html)
     monkeypatch.setattr(pdf, "report_pdf", fake.report_pdf)
+    monkeypatch.setattr(pdf, "printed_context", fake.printed_context)
+    monkeypatch.setattr(pdf, "report_printed", fake.report_printed)
     return fake

@@ -120,11 +120,11 @@ def test_a_second_delivery_of_a_running_job_does_nothing(report, monkeypatch, se
     job = services.render_job_create(report)
     second = []
 
-    def delivered_again_while_rendering(report, content):
+    def delivered_again_while_rendering(report, content, **options):
         second.append(services.render_run(job.pk))
-        return b"%PDF-1.7\n%%EOF\n"
+        return {}
 
-    monkeypatch.setattr(pdf, "report_pdf", delivered_again_while_rendering)
+    monkeypatch.setattr(pdf, "printed_context", delivered_again_while_rendering)
     done = services.render_run(job.pk)
     assert second[0].status == RenderJob.Status.RUNNING and second[0].attempts == 1
     assert done.status == RenderJob.Status.SUCCEEDED and done.attempts == 1
@@ -137,11 +137,11 @@ def test_a_rendering_given_up_for_dead_leaves_no_file_when_it_ends(
     """The sweep takes the job from a run it believes dead; the run, ending after all,
     must neither finish the job nor leave its file."""
     job = services.render_job_create(report)
-    real = rendering.report_pdf
+    real = rendering.printed_context
 
     runs = []
 
-    def slow_past_the_staleness_age(report, content):
+    def slow_past_the_staleness_age(report, content, **options):
         runs.append(report)
         if len(runs) == 1:  # the first run: the sweep starts a second one meanwhile
             later = timezone.now() + datetime.timedelta(seconds=portal_settings.JOB_STALE_AFTER + 1)
@@ -149,7 +149,7 @@ def test_a_rendering_given_up_for_dead_leaves_no_file_when_it_ends(
                 assert services.render_requeue_stale(now=later) == [job]
         return real(report, content)
 
-    monkeypatch.setattr(pdf, "report_pdf", slow_past_the_staleness_age)
+    monkeypatch.setattr(pdf, "printed_context", slow_past_the_staleness_age)
     services.render_run(job.pk)
     job.refresh_from_db()
     assert job.status == RenderJob.Status.SUCCEEDED and job.attempts == 2
