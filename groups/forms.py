@@ -10,6 +10,7 @@ from groups.models import CoChairTerm, Member, Nomination, SilenceProcedure, Ter
 from meetings.models import Meeting
 from portal import dates
 from portal.forms import SingleLineCharField, add_service_errors
+from portal.text import COMMENT_MAX_LENGTH, LONG_TEXT_MAX_LENGTH
 from portal.versions import VersionedForm
 from reports.models import PublicStatement
 from workplans.models import WorkPlan
@@ -285,7 +286,11 @@ class SilenceProcedureForm(forms.Form):
         help_text="Agreed by the group to be put to the SOM, which decides.",
     )
     title = SingleLineCharField(max_length=300)
-    text = forms.CharField(widget=forms.Textarea, help_text="The text circulated, in Markdown.")
+    text = forms.CharField(
+        max_length=LONG_TEXT_MAX_LENGTH,
+        widget=forms.Textarea,
+        help_text="The text circulated, in Markdown.",
+    )
     deadline_on = dates.DateField(widget=DateInput, label="Deadline: day")
     deadline_time = forms.TimeField(
         widget=TimeInput, label="Deadline: time", initial=datetime.time(17)
@@ -354,6 +359,7 @@ class SilenceBreakForm(forms.Form):
 
     member = forms.TypedChoiceField(coerce=int, label="Breaking silence for")
     reason = forms.CharField(
+        max_length=COMMENT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4}),
         label="Reason",
         help_text="Sent to the co-chairs and the secretariat, and shown on the procedure's page.",

@@ -11,6 +11,7 @@ from portal import dates, permissions
 from portal.accounts.models import User
 from portal.forms import SingleLineCharField
 from portal.submissions import SubmittedOnce
+from portal.text import TEXT_MAX_LENGTH
 from portal.versions import VersionedForm
 
 
@@ -216,7 +217,10 @@ class ItemForm(VersionedForm):
 
     title = SingleLineCharField(max_length=300, required=False)
     description = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Description (optional)"
+        required=False,
+        max_length=TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="Description (optional)",
     )
     duration_minutes = forms.IntegerField(
         label="Duration (minutes)",

@@ -10,6 +10,7 @@ class PortalConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
 
+        from portal import checks  # noqa: F401 (registers the deploy checks)
         from portal.middleware import session_start
 
         # Every way of signing in sends this: the one place to stamp a session's start.

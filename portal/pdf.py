@@ -217,7 +217,8 @@ def in_child(function, *args, progress=None, **kwargs) -> bytes:
             left = deadline - time.monotonic()
             if left <= 0:
                 raise PrintingTooSlow(
-                    f"Printing took longer than the {limit:g} seconds allowed; "
+                    f"Printing took longer than the {limit:g} second{'' if limit == 1 else 's'}"
+                    " allowed; "
                     "the document is too long to print."
                 )
             ready, _, _ = select.select(listening, [], [], left)

@@ -2,6 +2,7 @@
 
 from django import forms
 
+from portal.text import COMMENT_MAX_LENGTH
 from portal.versions import VersionedForm
 from reports import brief
 from reports.models import NARRATIVE_FIELDS, Approval, Report
@@ -34,7 +35,9 @@ class OutcomeRecordNarrativeForm(VersionedForm, forms.ModelForm):
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(choices=Approval.Decision.choices, widget=forms.HiddenInput)
     content_hash = forms.CharField(max_length=64, widget=forms.HiddenInput)
-    comment = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    comment = forms.CharField(
+        required=False, max_length=COMMENT_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 # --- The oral-update brief's speaking points ----------------------------------------------

@@ -203,7 +203,10 @@ def report_decide(request, **where):
         raise Http404("No such page")
     form = DecisionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Approve the report or send it back.")
+        # The comment is the one field a co-chair types: its error (too long) says what to fix.
+        messages.error(
+            request, " ".join(form.errors.get("comment", ["Approve the report or send it back."]))
+        )
         return redirect(_report_url(report))
     try:
         approval = services.report_decide(report, person=request.user, **form.cleaned_data)

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from portal import permissions
 from portal.forms import SingleLineCharField, add_service_errors
+from portal.text import COMMENT_MAX_LENGTH, LONG_TEXT_MAX_LENGTH
 from reports import selectors, statements
 from reports.models import PublicStatement, StatementApproval
 from reports.narrative import render_markdown
@@ -19,6 +20,7 @@ from reports.narrative import render_markdown
 class StatementForm(forms.Form):
     title = SingleLineCharField(max_length=300)
     text = forms.CharField(
+        max_length=LONG_TEXT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 14}),
         help_text="Markdown. This is the text published on the group's public page.",
     )
@@ -43,7 +45,7 @@ class SubmitForm(forms.Form):
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(choices=StatementApproval.Decision.choices)
     content_hash = forms.CharField(max_length=64)
-    comment = forms.CharField(required=False, max_length=5000)
+    comment = forms.CharField(required=False, max_length=COMMENT_MAX_LENGTH)
 
 
 def _detail(statement: PublicStatement):
@@ -142,7 +144,11 @@ def statement_decide(request, slug, statement_id):
         raise Http404("No such page")
     form = DecisionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Approve the statement or send it back.")
+        # The comment is the one field a co-chair types: its error (too long) says what to fix.
+        messages.error(
+            request,
+            " ".join(form.errors.get("comment", ["Approve the statement or send it back."])),
+        )
         return _detail(statement)
     try:
         approval = statements.statement_decide(statement, by=request.user, **form.cleaned_data)

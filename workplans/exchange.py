@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from groups.models import Member, WorkingGroup
 from portal import dates
+from portal.text import COMMENT_MAX_LENGTH, TEXT_MAX_LENGTH
 from workplans import selectors, services
 from workplans.models import Action, Objective, RegionalPriority, WorkPlan
 from workplans.projection import action_facts
@@ -49,6 +50,12 @@ RESERVED_SLUGS = ("import", "new")
 
 TARGET_PERIOD_MAX = Action._meta.get_field("target_period").max_length
 NUMBER_MAX = 32767  # the largest PositiveSmallIntegerField
+# The longest text of each column that the action's own form also refuses beyond.
+TEXT_MAX = {
+    "description": TEXT_MAX_LENGTH,
+    "status_note": COMMENT_MAX_LENGTH,
+    "latest_update": TEXT_MAX_LENGTH,
+}
 
 
 # --- Export ---------------------------------------------------------------------------
@@ -435,6 +442,10 @@ def _read_action(
             problem(column, f"'{values[column].strip()}' is not yes or no.")
 
     _read_latest_update(action, values, problem)
+    for column, longest in TEXT_MAX.items():
+        length = len(values[column].strip())
+        if length > longest:
+            problem(column, f"longer than {longest} characters (it has {length}).")
     return action
 
 

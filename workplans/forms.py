@@ -11,6 +11,7 @@ from meetings.models import Meeting
 from portal import dates
 from portal.forms import SingleLineCharField
 from portal.submissions import SubmittedOnce
+from portal.text import COMMENT_MAX_LENGTH, TEXT_MAX_LENGTH
 from portal.versions import VersionedForm
 from workplans import exchange, services
 from workplans.models import Action, Objective, Proposal, RegionalPriority, WorkPlan
@@ -71,7 +72,9 @@ class CompareForm(forms.Form):
 class UpdateForm(SubmittedOnce, forms.Form):
     """A progress update: what happened, and when (today unless told)."""
 
-    text = forms.CharField(label="Progress", widget=forms.Textarea(attrs={"rows": 4}))
+    text = forms.CharField(
+        label="Progress", max_length=TEXT_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 4})
+    )
     reported_on = dates.DateField(
         label="Reported on",
         required=False,
@@ -84,7 +87,9 @@ class NewActionForm(forms.Form):
     """A new action of a plan, made from an outcome."""
 
     plan = forms.ModelChoiceField(queryset=WorkPlan.objects.none(), label="Work plan")
-    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}))
+    description = forms.CharField(
+        max_length=TEXT_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 4})
+    )
     target_period = SingleLineCharField(
         required=False, max_length=20, help_text="e.g. 2016/17, 2025 or 2024-2026"
     )
@@ -116,6 +121,7 @@ class ProgressFromOutcomeForm(forms.Form):
     text = forms.CharField(
         label="Progress",
         required=False,
+        max_length=TEXT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Left empty, the outcome's text is recorded.",
     )
@@ -193,11 +199,14 @@ class PlanImportConfirmForm(PlanImportForm):
 class ActionForm(VersionedForm, forms.Form):
     """An action's wording, status, target period, members, links and delivering meetings."""
 
-    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}))
+    description = forms.CharField(
+        max_length=TEXT_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 4})
+    )
     status = forms.ChoiceField(choices=Action.Status.choices)
     status_note = forms.CharField(
         label="Status note",
         required=False,
+        max_length=COMMENT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Why the status is what it is; kept with the change on the action's timeline.",
     )
@@ -300,6 +309,7 @@ class ActionDiscontinueForm(VersionedForm, forms.Form):
 
     note = forms.CharField(
         label="Why it is discontinued",
+        max_length=COMMENT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Kept as the status note and on the action's timeline.",
     )
@@ -318,6 +328,16 @@ class ObjectivesField(forms.CharField):
             raise ValidationError("Null characters are not allowed.", code="null_characters")
         return [line.strip() for line in text.splitlines() if line.strip()]
 
+    def validate(self, value) -> None:
+        super().validate(value)
+        for number, objective in enumerate(value, start=1):
+            if len(objective) > TEXT_MAX_LENGTH:
+                raise ValidationError(
+                    f"Ensure objective {number} has at most {TEXT_MAX_LENGTH} characters "
+                    f"(it has {len(objective)}).",
+                    code="max_length",
+                )
+
     def prepare_value(self, value):
         return "\n".join(value) if isinstance(value, list | tuple) else value
 
@@ -329,7 +349,9 @@ class PlanForm(VersionedForm, forms.Form):
     period = SingleLineCharField(
         max_length=20, help_text="e.g. 2025-27. A new plan's address is made from it."
     )
-    background = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 5}))
+    background = forms.CharField(
+        required=False, max_length=TEXT_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 5})
+    )
     objectives = ObjectivesField(
         label="High-level objectives",
         required=False,
@@ -423,6 +445,7 @@ class ActionsStatusForm(SelectedActionsForm):
     status = forms.ChoiceField(label="New status", choices=Action.Status.choices)
     note = forms.CharField(
         label="Status note",
+        max_length=COMMENT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={
             "required": "Say why the status changes: the note stays on each action's timeline."
@@ -463,6 +486,7 @@ class ActionProposalForm(SubmittedOnce, _MembersChoice):
     description = forms.CharField(
         label="Note for the secretariat and the co-chairs",
         required=False,
+        max_length=TEXT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Optional: what the member would bring, e.g. a training it already runs.",
     )
@@ -474,6 +498,7 @@ class InitiativeProposalForm(SubmittedOnce, _MembersChoice):
     member = forms.TypedChoiceField(label="Proposed by (member)", coerce=int)
     description = forms.CharField(
         label="The initiative",
+        max_length=TEXT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="What it would do; once accepted it becomes the plan's next action, led "
         "by the member.",
@@ -484,7 +509,7 @@ class InitiativeProposalForm(SubmittedOnce, _MembersChoice):
 class ProposalDecisionForm(forms.Form):
     """The note that goes to the proposer with the decision."""
 
-    note = forms.CharField(required=False, max_length=2000)
+    note = forms.CharField(required=False, max_length=COMMENT_MAX_LENGTH)
 
 
 # --- Attachments ----------------------------------------------------------------------------

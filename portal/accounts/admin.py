@@ -37,6 +37,11 @@ class PersonAdmin(SecretariatAdmin, UserAdmin):
         ),
     )
 
+    def has_delete_permission(self, request, obj=None):
+        # A person is deactivated (above), never deleted: the history, the approvals and
+        # the progress updates name them, and the history cannot be rewritten.
+        return False
+
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         # A person deactivated here is also signed out wherever they are signed in.

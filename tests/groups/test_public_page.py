@@ -157,7 +157,7 @@ def test_anyone_reads_the_public_list_of_participants_of_a_meeting_held(client, 
     assert page.status_code == 200
     assert "Thailand" in page.content.decode() and "Somchai" not in page.content.decode()
     pdf = client.get(reverse("participants_public_pdf", args=[held.pk]))
-    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF-")
+    assert pdf.status_code == 200 and pdf.getvalue().startswith(b"%PDF-")
     # The list that names the delegates, and any list of a meeting not held: sign in first.
     planned = Meeting.objects.get(title="Next meeting")
     for url in [

@@ -32,6 +32,7 @@ from tests.factories import (
     MeetingFactory,
     NominationFactory,
     SecretariatFactory,
+    UserFactory,
     WorkingGroupFactory,
     WorkPlanFactory,
     approved_outcome_record,
@@ -328,6 +329,19 @@ def test_an_approved_report_cannot_be_deleted_in_the_back_office(client, secreta
     sent = {"action": "delete_selected", "_selected_action": [record.pk], "post": "yes"}
     client.post(changelist, sent)
     assert Report.objects.filter(pk=record.pk).exists()
+
+
+def test_a_person_is_deactivated_in_the_back_office_never_deleted(client, secretary):
+    person = UserFactory()
+    page = client.get(reverse("admin:accounts_user_change", args=[person.pk])).content.decode()
+    assert reverse("admin:accounts_user_delete", args=[person.pk]) not in page
+    url = reverse("admin:accounts_user_delete", args=[person.pk])
+    assert client.post(url, {"post": "yes"}).status_code == 403
+    changelist = reverse("admin:accounts_user_changelist")
+    assert "delete_selected" not in client.get(changelist).content.decode()
+    sent = {"action": "delete_selected", "_selected_action": [person.pk], "post": "yes"}
+    client.post(changelist, sent)
+    assert type(person).objects.filter(pk=person.pk).exists()
 
 
 # --- Meetings and their outcomes -----------------------------------------------------------

@@ -103,6 +103,7 @@ REVIEWED = {
     ("meetings/pack.py", "pack_run", "update"): "meeting packs keep no history",
     ("meetings/pack.py", "progress", "update"): "meeting packs keep no history",
     ("reports/services.py", "render_run", "update"): "rendering jobs keep no history",
+    ("portal/printing/services.py", "printing_run", "update"): "printings keep no history",
     ("portal/jobs.py", "claim", "update"): "rendering jobs and meeting packs keep no history",
     ("portal/jobs.py", "failed", "update"): "rendering jobs and meeting packs keep no history",
     ("portal/management/commands/_archive.py", "_replace_rows", "skip_history_when_saving"): (

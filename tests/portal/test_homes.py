@@ -273,7 +273,7 @@ def failed_rendering(report, monkeypatch) -> RenderJob:
     def fail(*args, **kwargs):
         raise ValueError("the action table is missing")
 
-    monkeypatch.setattr(report_pdf, "report_pdf", fail)
+    monkeypatch.setattr(report_pdf, "report_printed", fail)  # in the printing child
     job = report_services.render_job_create(report)
     report_services.render_run(job.pk)
     monkeypatch.undo()

@@ -13,6 +13,7 @@ def production_env(tmp_path):
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "portal.example.org",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "REDIS_URL": "redis://127.0.0.1:6379/0",
     }
 
 
@@ -27,6 +28,14 @@ def test_check_deploy_complains_when_production_hardening_is_switched_off(tmp_pa
     result = manage("check", "--deploy", "--fail-level", "WARNING", **env)
     assert result.returncode != 0
     assert "security.W008" in result.stderr
+
+
+def test_check_deploy_warns_that_without_a_broker_requests_would_print(tmp_path):
+    env = production_env(tmp_path)
+    del env["REDIS_URL"]
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **env)
+    assert result.returncode != 0
+    assert "portal.W001" in result.stderr and "REDIS_URL is not set" in result.stderr
 
 
 def test_production_refuses_to_start_without_a_secret_key(tmp_path):
