@@ -189,9 +189,7 @@ def participants_printable(meeting: Meeting, *, named: bool):
         kind=kind,
         subject_id=meeting.pk,
         variant=variant,
-        contents_hash=printing.contents_hash(
-            kind, variant, participants_html(listing, printing.HASHED_AT)
-        ),
+        contents_hash=printing.contents_hash(kind, participants_html(listing, printing.HASHED_AT)),
         file_name=agenda_pdf.file_name(
             meeting, "-participants.pdf" if named else "-participants-public.pdf"
         ),

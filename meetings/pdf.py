@@ -73,7 +73,7 @@ def agenda_printable(meeting: Meeting, *, levels, speakers_named: bool):
         subject_id=meeting.pk,
         variant=variant,
         contents_hash=printing.contents_hash(
-            kind, variant, agenda_html(meeting, scheduled_items, printing.HASHED_AT)
+            kind, agenda_html(meeting, scheduled_items, printing.HASHED_AT)
         ),
         file_name=file_name(meeting, "-agenda.pdf"),
         make=make,

@@ -255,9 +255,7 @@ def plan_printable(plan: WorkPlan):
         kind=kind,
         subject_id=plan.pk,
         variant="",
-        contents_hash=printing.contents_hash(
-            kind, "", plan_html(document, printing.HASHED_AT), files
-        ),
+        contents_hash=printing.contents_hash(kind, plan_html(document, printing.HASHED_AT), files),
         file_name=f"{plan.group.slug}-{plan.slug}.pdf",
         make=lambda printed_at: plan_pdf(document, printed_at),
     )

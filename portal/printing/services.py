@@ -80,11 +80,12 @@ def _stylesheets_digest() -> str:
     return digest.hexdigest()
 
 
-def contents_hash(kind: str, variant: str, *parts: str | bytes) -> str:
-    """The hash of everything a document shows: its kind, its variant, what it is made of
-    (its HTML as printed at HASHED_AT, the files appended to it) and the print styles."""
+def contents_hash(kind: str, *parts: str | bytes) -> str:
+    """The hash of everything a document shows: its kind, what it is made of (its HTML as
+    printed at HASHED_AT, the files appended to it) and the print styles. Readers whose
+    rights differ but who would be shown the same document share its printing."""
     digest = hashlib.sha256()
-    for part in (kind, variant, _stylesheets_digest(), *parts):
+    for part in (kind, _stylesheets_digest(), *parts):
         data = part.encode() if isinstance(part, str) else part
         digest.update(len(data).to_bytes(8, "big") + data)
     return digest.hexdigest()
