@@ -104,6 +104,17 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# On PostgreSQL a process may keep a pool of at most DATABASE_POOL_SIZE connections
+# (psycopg's pool) instead of one per thread; 0 (the default) keeps one persistent
+# connection per thread, which suits gunicorn's one-thread workers and Celery's pool.
+DATABASE_POOL_SIZE = envint("DATABASE_POOL_SIZE", 0)
+if DATABASE_POOL_SIZE and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps them
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 1,
+        "max_size": DATABASE_POOL_SIZE,
+        "timeout": 10,
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # History is read in the back office, never reverted past the services (portal/admin.py).
 SIMPLE_HISTORY_REVERT_DISABLED = True
@@ -171,8 +182,46 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(envstr("MEDIA_ROOT", str(VAR_DIR / "media")))
 # Papers larger than this are refused at upload.
 DOCUMENT_MAX_BYTES = envint("DOCUMENT_MAX_BYTES", 20 * 1024 * 1024)
+
+
+def file_storage() -> dict:
+    """Where papers, PDFs and uploads are kept: an S3-compatible object store when a bucket
+    is named, so that every web and worker machine sees the same files; MEDIA_ROOT otherwise.
+
+    The portal serves every file itself, through views that check who may read it: nothing
+    links to the store. ``querystring_auth`` is off so that a stray ``.url`` could only
+    ever give an address the private bucket refuses, never a signed one that bypasses
+    those checks."""
+    bucket = envstr("STORAGE_S3_BUCKET")
+    if not bucket:
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    from boto3.s3.transfer import TransferConfig
+
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            # A folder of the bucket: deployments sharing one bucket keep apart by it.
+            "location": envstr("STORAGE_S3_PREFIX", ""),
+            # An S3-compatible store (MinIO, an emulator); unset means Amazon S3.
+            "endpoint_url": envstr("STORAGE_S3_ENDPOINT_URL"),
+            "region_name": envstr("STORAGE_S3_REGION"),
+            # Unset means boto3's usual chain: environment, instance role, config files.
+            "access_key": envstr("STORAGE_S3_ACCESS_KEY_ID"),
+            "secret_key": envstr("STORAGE_S3_SECRET_ACCESS_KEY"),
+            "default_acl": None,
+            "querystring_auth": False,
+            # Two uploads of the same name keep both files, as on the file system.
+            "file_overwrite": False,
+            # Files are moved in the calling thread: transfer threads would leave memory
+            # arenas behind that a printing child (forked) reuses beyond PRINT_MEMORY_LIMIT_MB.
+            "transfer_config": TransferConfig(use_threads=False),
+        },
+    }
+
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": file_storage(),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

@@ -530,8 +530,9 @@ def _render_failed(job: RenderJob, error: Exception) -> RenderJob:
 
 
 def _write_atomically(field, name: str, data: bytes) -> None:
-    """Write to a temporary file first; storage moves it into place, so no reader ever
-    finds half a PDF, and the row points at it only once it is complete."""
+    """Write to a temporary file first; storage moves it into place (an object store puts
+    it whole), so no reader ever finds half a PDF, and the row points at it only once it
+    is complete."""
     temporary = TemporaryUploadedFile(name, "application/pdf", len(data), None)
     try:
         temporary.write(data)

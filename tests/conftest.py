@@ -1,14 +1,37 @@
 import io
+import os
+import uuid
 from unittest import mock
 
 import pytest
 from django.core.management import call_command
 
 
+@pytest.fixture(scope="session", autouse=True)
+def object_store_bucket():
+    """When the tests keep files in an S3-compatible store (STORAGE_S3_BUCKET set, as in
+    CI's pass against an emulator), its bucket is there."""
+    if not os.environ.get("STORAGE_S3_BUCKET"):
+        return
+    from botocore.exceptions import ClientError
+    from django.core.files.storage import default_storage
+
+    client = default_storage.connection.meta.client
+    try:
+        client.head_bucket(Bucket=default_storage.bucket_name)
+    except ClientError:
+        client.create_bucket(Bucket=default_storage.bucket_name)
+
+
 @pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
-    """Uploaded and generated files go to a temporary folder in every test."""
+    """Uploaded and generated files go to a temporary folder in every test: of the disk,
+    or of the bucket when the files are kept in an object store."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    default = settings.STORAGES["default"]
+    if "OPTIONS" in default and "bucket_name" in default["OPTIONS"]:
+        options = default["OPTIONS"] | {"location": f"tests/{uuid.uuid4().hex}"}
+        settings.STORAGES = settings.STORAGES | {"default": default | {"OPTIONS": options}}
 
 
 @pytest.fixture

@@ -23,6 +23,19 @@ def shell_env(**env: str) -> dict[str, str]:
     return base | {"DJANGO_SETTINGS_MODULE": "portal.settings"} | env
 
 
+def storage_env() -> dict[str, str]:
+    """The variables that put another process's files where this test's are: none on the
+    file system (the caller gives MEDIA_ROOT), the bucket and its folder in an object store."""
+    from django.conf import settings
+
+    options = settings.STORAGES["default"].get("OPTIONS", {})
+    if "bucket_name" not in options:
+        return {}
+    names = ("BUCKET", "ENDPOINT_URL", "REGION", "ACCESS_KEY_ID", "SECRET_ACCESS_KEY")
+    env = {f"STORAGE_S3_{n}": os.environ.get(f"STORAGE_S3_{n}", "") for n in names}
+    return env | {"STORAGE_S3_PREFIX": options["location"]}
+
+
 def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
     """Run manage.py with the given environment; output captured as text."""
     return subprocess.run(

@@ -72,16 +72,18 @@ def record_download(request, obj, *, kind: str, group=None, restricted: bool = F
 def client_address(request) -> str | None:
     """The address the request came from, as far as it can be trusted.
 
-    Behind a proxy that the settings trust (``AUDIT_TRUST_X_FORWARDED_FOR``), the last
-    address of X-Forwarded-For is the one the proxy itself added: the earlier ones were
-    sent by the client and prove nothing.
+    Behind proxies that the settings trust (``AUDIT_TRUST_X_FORWARDED_FOR``), the client
+    is the address the first trusted proxy added to X-Forwarded-For: the last one behind
+    one proxy, the one before it behind two (``SIGN_IN_PROXY_COUNT``, as for throttling).
+    Addresses before it were sent by the client and prove nothing.
     """
     raw = request.META.get("REMOTE_ADDR", "")
     if settings.AUDIT_TRUST_X_FORWARDED_FOR:
         hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
         hops = [h for h in hops if h]
-        if hops:
-            raw = hops[-1]
+        trusted = max(1, settings.AXES_IPWARE_PROXY_COUNT or 1)
+        if len(hops) >= trusted:
+            raw = hops[-trusted]
     try:
         return str(ipaddress.ip_address(raw.strip()))
     except ValueError:

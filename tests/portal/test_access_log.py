@@ -119,6 +119,18 @@ def test_the_forwarded_address_counts_only_behind_a_trusted_proxy(rf, settings):
     assert services.client_address(garbled) is None
 
 
+def test_behind_two_trusted_proxies_the_client_is_two_hops_back(rf, settings):
+    # The TLS proxy added the client (203.0.113.9), the compose file's proxy the TLS one.
+    settings.AUDIT_TRUST_X_FORWARDED_FOR = True
+    settings.AXES_IPWARE_PROXY_COUNT = 2
+    forwarded = "1.2.3.4, 203.0.113.9, 172.18.0.5"
+    request = rf.get("/", REMOTE_ADDR="172.18.0.7", HTTP_X_FORWARDED_FOR=forwarded)
+    assert services.client_address(request) == "203.0.113.9"
+    # Fewer hops than proxies: the header proves nothing; the connection's address counts.
+    short = rf.get("/", REMOTE_ADDR="172.18.0.7", HTTP_X_FORWARDED_FOR="203.0.113.9")
+    assert services.client_address(short) == "172.18.0.7"
+
+
 def test_a_page_hidden_from_the_person_is_recorded_as_refused_with_the_usual_404(client):
     hidden = WorkingGroupFactory(clearance_required=True, slug="wg-hidden")
     person = participant(WorkingGroupFactory())

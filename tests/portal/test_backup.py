@@ -2,10 +2,10 @@ import hashlib
 import io
 import json
 import shutil
-from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 
@@ -35,18 +35,20 @@ def every_row() -> dict[str, list[dict]]:
 
 
 def every_file() -> dict[str, str]:
-    """The SHA-256 of every media file, by its path under MEDIA_ROOT."""
-    root = Path(settings.MEDIA_ROOT)
-    return {
-        path.relative_to(root).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
-        for path in _archive.files_under(root)
-    }
+    """The SHA-256 of every stored file, by its name (its path under MEDIA_ROOT)."""
+    files = {}
+    for name in _archive.stored_files():
+        with default_storage.open(name, "rb") as stored:
+            files[name] = hashlib.sha256(stored.read()).hexdigest()
+    return files
 
 
 def wipe():
     """What a lost server leaves: an empty, migrated database and no media files."""
     call_command("flush", interactive=False, verbosity=0)
     shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)
+    for name in _archive.stored_files():
+        default_storage.delete(name)
 
 
 def upload_paper(title: str, text: str) -> Document:

@@ -8,6 +8,7 @@ import io
 import pypdf
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.files.storage import default_storage
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
@@ -264,20 +265,20 @@ def test_a_changed_agenda_is_printed_again_and_the_earlier_file_goes(
     client.force_login(member)
     client.get(url)
     first = services.printing_run(PrintedDocument.objects.get().pk)
-    first_file = settings.MEDIA_ROOT / first.pdf.name
-    assert first_file.exists()
+    first_file = first.pdf.name
+    assert default_storage.exists(first_file)
 
     item = meeting.agenda_items.get(title="Agenda item 3")
     agenda.item_update(item, title="Forward Work Plan 2030-32")
     response = client.get(url)
     assert response.status_code == 202  # not the earlier printing, whose content is gone
     second = PrintedDocument.objects.exclude(pk=first.pk).get()
-    assert first_file.exists()  # served to nobody, kept until the new one is ready
+    assert default_storage.exists(first_file)  # served to nobody, kept until the new one is ready
 
     services.printing_run(second.pk)
     first.refresh_from_db()
     assert first.status == Status.SUCCEEDED and first.pdf.name == ""
-    assert not first_file.exists()
+    assert not default_storage.exists(first_file)
     text = pdf_text(served(client.get(url)))
     assert "Forward Work Plan 2030-32" in text and "Agenda item 3" not in text
 

@@ -1,3 +1,4 @@
+import os
 import secrets
 
 import pytest
@@ -171,3 +172,23 @@ def test_the_content_security_policy_allows_no_inline_code(tmp_path):
     )
     result = manage("shell", "-v", "0", "-c", code, **production_env(tmp_path))
     assert "unsafe" not in result.stdout and "'self'" in result.stdout, result.stderr
+
+
+@pytest.mark.skipif(
+    not os.environ.get("DATABASE_URL", "").startswith("postgres"),
+    reason="psycopg's pool is PostgreSQL's: set DATABASE_URL to a PostgreSQL database (CI does)",
+)
+def test_on_postgresql_a_process_can_keep_a_pool_of_connections(tmp_path):
+    code = (
+        "from django.db import connection;"
+        "connection.ensure_connection();"
+        "pool = connection.pool;"
+        "print(pool.max_size, connection.settings_dict['CONN_MAX_AGE'])"
+    )
+    env = production_env(tmp_path) | {"DATABASE_URL": os.environ["DATABASE_URL"]}
+    result = manage("shell", "-v", "0", "-c", code, **env, DATABASE_POOL_SIZE="3")
+    assert result.stdout.split() == ["3", "0"], result.stderr
+    # Without the setting, one persistent connection and no pool.
+    code = "from django.db import connection; print(connection.pool)"
+    result = manage("shell", "-v", "0", "-c", code, **env)
+    assert result.stdout.split() == ["None"], result.stderr

@@ -6,8 +6,9 @@ import sys
 import uuid
 
 import pytest
+from django.core.files.storage import default_storage
 
-from tests.processes import ROOT, manage, redis_url, shell_env, wait_until
+from tests.processes import ROOT, manage, redis_url, shell_env, storage_env, wait_until
 
 JOBS = (
     "from reports.models import RenderJob;"
@@ -25,6 +26,7 @@ def worker_env(tmp_path):
         "DATABASE_URL": f"sqlite:///{tmp_path / 'portal.sqlite3'}",
         "MEDIA_ROOT": str(tmp_path / "media"),
         "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+        **storage_env(),
     }
     for command in [("migrate", "--noinput"), ("load_demo", "--password=Worker-pass-1")]:
         result = manage(*command, **env)
@@ -71,7 +73,8 @@ def test_the_worker_renders_the_approved_reports_and_a_requested_one(worker_env)
             f"{error}: {jobs(env)}\n{(folder / 'worker.log').read_text()}"
         ) from None
     for _, name in jobs(env).values():
-        assert (folder / "media" / name).read_bytes().startswith(b"%PDF-")
+        with default_storage.open(name, "rb") as rendered:
+            assert rendered.read().startswith(b"%PDF-")
     # The demo's jobs may run while it loads; the one asked for here is the worker's.
     log = (folder / "worker.log").read_text()
     assert re.search(r"Task reports\.tasks\.render_report_job\[[-\w]+\] succeeded", log)

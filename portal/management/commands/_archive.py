@@ -2,7 +2,8 @@
 
 The folder holds ``database.json`` (the rows, model by model, with their primary keys,
 so that every reference, history entry and password hash comes back as it was),
-``media/`` (a copy of MEDIA_ROOT) and ``manifest.json``, written last: the migrations the
+``media/`` (a copy of every file in the portal's storage, MEDIA_ROOT or an object store)
+and ``manifest.json``, written last: the migrations the
 rows belong to, the number of rows per model, and the size and SHA-256 of
 ``database.json`` and of every media file. It is plain JSON read through Django's
 serializers, so a backup made on SQLite restores on PostgreSQL and the other way round.
@@ -12,6 +13,7 @@ import datetime
 import hashlib
 import json
 import os
+import posixpath
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,6 +21,8 @@ from pathlib import Path
 from django.apps import apps
 from django.conf import settings
 from django.core import serializers
+from django.core.files import File
+from django.core.files.storage import FileSystemStorage, default_storage
 from django.core.management.base import CommandError
 from django.core.management.color import no_style
 from django.core.serializers.json import DjangoJSONEncoder
@@ -74,6 +78,20 @@ def files_under(root: Path) -> Iterator[Path]:
             yield Path(folder) / name
 
 
+def stored_files(folder: str = "") -> Iterator[str]:
+    """The name of every file in the portal's storage, in a stable order."""
+    try:
+        folders, names = default_storage.listdir(folder)
+    except FileNotFoundError:
+        return
+    for name in sorted(names):
+        yield posixpath.join(folder, name)
+    for name in sorted(folders):
+        # A restore's files in waiting are not the portal's yet.
+        if folder or name != STAGING:
+            yield from stored_files(posixpath.join(folder, name))
+
+
 def applied_migrations() -> list[str]:
     """The migrations applied to this database, as app.name."""
     recorder = MigrationRecorder(connection)
@@ -118,14 +136,13 @@ def backup(folder: Path) -> dict:
                 json.dump(rows, out, cls=_Encoder, ensure_ascii=False)
             out.write("\n}\n")
     # Media after the rows: every file a row names was written before the row was.
-    media_root = Path(settings.MEDIA_ROOT)
     files = {}
-    for source in files_under(media_root):
-        relative = source.relative_to(media_root).as_posix()
-        target = folder / MEDIA / relative
+    for name in stored_files():
+        target = folder / MEDIA / name
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(source, target)
-        files[relative] = {"size": target.stat().st_size, "sha256": sha256_of(target)}
+        with default_storage.open(name, "rb") as source, target.open("wb") as out:
+            shutil.copyfileobj(source, out, 1 << 20)
+        files[name] = {"size": target.stat().st_size, "sha256": sha256_of(target)}
     manifest = {
         "format": FORMAT,
         "made_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
@@ -187,7 +204,7 @@ def what_is_there() -> list[str]:
             app = label.split(".")[0]
             by_app[app] = by_app.get(app, 0) + count
     held = [f"{count} rows in {app}" for app, count in sorted(by_app.items())]
-    media = sum(1 for _ in files_under(Path(settings.MEDIA_ROOT)))
+    media = sum(1 for _ in stored_files())
     if media:
         held.append(f"{media} media files")
     return held
@@ -210,7 +227,14 @@ def restore(folder: Path, manifest: dict) -> None:
     unknown = sorted(set(tables) - known)
     if unknown:
         raise CommandError(f"The backup holds rows of models unknown here: {', '.join(unknown)}.")
+    if isinstance(default_storage, FileSystemStorage):
+        _restore_on_disk(folder, tables)
+    else:
+        _restore_into_store(folder, manifest, tables)
 
+
+def _restore_on_disk(folder: Path, tables: dict[str, list[dict]]) -> None:
+    """The rows, then the files moved into MEDIA_ROOT from a copy made beside them."""
     # The files are staged inside MEDIA_ROOT itself, which may be a mount point (a Docker
     # volume) that cannot be renamed: moving them into place is then a rename on one disk.
     media_root = Path(settings.MEDIA_ROOT)
@@ -236,6 +260,37 @@ def restore(folder: Path, manifest: dict) -> None:
     for entry in staged.iterdir():
         entry.rename(media_root / entry.name)
     staged.rmdir()
+
+
+def _restore_into_store(folder: Path, manifest: dict, tables: dict[str, list[dict]]) -> None:
+    """The rows, then the files, in an object store: one has no folders to move into
+    place, so the backup's files the store does not hold yet go in before the rows (no
+    row of the portal names them), and those it holds under the same names after."""
+    there = set(stored_files())
+    wanted = manifest["files"]
+    added = []
+    try:
+        for name in sorted(set(wanted) - there):
+            _put(folder, name)
+            added.append(name)
+        _replace_rows(tables)
+    except BaseException:
+        for name in added:
+            default_storage.delete(name)
+        raise
+    # The rows are committed: the old files go, the backup's take their place.
+    for name in sorted(there):
+        default_storage.delete(name)
+        if name in wanted:
+            _put(folder, name)
+
+
+def _put(folder: Path, name: str) -> None:
+    """Store one of the backup's files under the name it had."""
+    with (folder / MEDIA / name).open("rb") as f:
+        saved = default_storage.save(name, File(f, name=name))
+    if saved != name:
+        raise CommandError(f"{name} was stored as {saved}: the storage holds a file so named.")
 
 
 @transaction.atomic
