@@ -146,6 +146,23 @@ def _virtual_size() -> int:
         return int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
 
 
+def _resident(pid: int | str = "self") -> int:
+    """The memory a process holds of its own now (its anonymous resident pages, not the
+    libraries' code it shares with every process), in bytes; 0 once it is gone."""
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            for line in status:
+                if line.startswith("RssAnon:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, IndexError, ValueError):
+        pass
+    return 0
+
+
+# How often the parent looks at the memory its printing child holds, in seconds.
+_WATCH_EVERY = 0.05
+
+
 def _child(write_end: int, progress_end: int | None, function, args, kwargs, memory: int):
     """Runs in the forked child: the ceiling, the document, its bytes or its error."""
     import resource
@@ -197,6 +214,10 @@ def in_child(function, *args, progress=None, **kwargs) -> bytes:
     """
     limit = float(settings.PRINT_TIME_LIMIT)
     memory_mb = settings.PRINT_MEMORY_LIMIT_MB
+    # The child starts holding what its parent holds; it may take memory_mb more. Its
+    # address space is capped too (in the child), but the free memory the parent's heap
+    # already holds does not count there, so the parent also watches what it holds.
+    ceiling = _resident() + memory_mb * 1024 * 1024
     read_end, write_end = os.pipe()
     told, tell = os.pipe() if progress is not None else (None, None)
     pid = os.fork()
@@ -221,7 +242,9 @@ def in_child(function, *args, progress=None, **kwargs) -> bytes:
                     " allowed; "
                     "the document is too long to print."
                 )
-            ready, _, _ = select.select(listening, [], [], left)
+            ready, _, _ = select.select(listening, [], [], min(left, _WATCH_EVERY))
+            if _resident(pid) > ceiling:
+                raise PrintingTooLarge(_too_large(memory_mb))
             for end in ready:
                 chunk = os.read(end, 1 << 20)
                 if not chunk:
@@ -249,14 +272,18 @@ def in_child(function, *args, progress=None, **kwargs) -> bytes:
         # No answer at all: the child was killed (by the kernel, out of memory) or crashed
         # (a library that could not allocate what it needed).
         how = "" if status else f" (the printing process ended with {_ended_how(code)})"
-        raise PrintingTooLarge(
-            f"Printing needed more than the {memory_mb} MB of memory allowed{how}; "
-            "the document is too large to print."
-        )
+        raise PrintingTooLarge(_too_large(memory_mb, how))
     message = payload.decode(errors="replace")
     if status == _PASSING:
         raise OSError(message)
     raise PrintingFailed(message)
+
+
+def _too_large(memory_mb: int, how: str = "") -> str:
+    return (
+        f"Printing needed more than the {memory_mb} MB of memory allowed{how}; "
+        "the document is too large to print."
+    )
 
 
 def _ended_how(code: int) -> str:

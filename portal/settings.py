@@ -308,19 +308,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=6, minute=0),
         "options": {"expires": 12 * 3600.0},
     },
-    "requeue-stale-render-jobs": {
-        "task": "reports.tasks.requeue_stale_jobs",
-        "schedule": float(JOB_SWEEP_INTERVAL),
-        # A sweep nobody ran in time is replaced by the next one, not piled up.
-        "options": {"expires": float(JOB_SWEEP_INTERVAL)},
-    },
-    "requeue-stale-meeting-packs": {
-        "task": "meetings.tasks.requeue_stale_meeting_packs",
-        "schedule": float(JOB_SWEEP_INTERVAL),
-        "options": {"expires": float(JOB_SWEEP_INTERVAL)},
-    },
-    "requeue-stale-printed-documents": {
-        "task": "portal.printing.tasks.requeue_stale_printed_documents",
+    # One sweep for every kind of job (portal/tasks.py); a sweep nobody ran in time is
+    # replaced by the next one, not piled up.
+    "requeue-stale-jobs": {
+        "task": "portal.tasks.requeue_stale_jobs",
         "schedule": float(JOB_SWEEP_INTERVAL),
         "options": {"expires": float(JOB_SWEEP_INTERVAL)},
     },

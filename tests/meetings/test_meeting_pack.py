@@ -499,8 +499,8 @@ def test_the_sweep_sends_a_lost_pack_to_a_worker_again(
     assert lost.status == MeetingPack.Status.SUCCEEDED and lost.attempts == 2
     assert given_up.status == MeetingPack.Status.FAILED
     assert given_up.error == f"Gave up after {pack.MAX_ATTEMPTS} attempts."
-    schedule = settings.CELERY_BEAT_SCHEDULE["requeue-stale-meeting-packs"]
-    assert schedule["task"] == "meetings.tasks.requeue_stale_meeting_packs"
+    schedule = settings.CELERY_BEAT_SCHEDULE["requeue-stale-jobs"]
+    assert schedule["task"] == "portal.tasks.requeue_stale_jobs"
     assert schedule["schedule"] == settings.JOB_SWEEP_INTERVAL
     assert tasks.make_meeting_pack.max_retries == pack.MAX_ATTEMPTS - 1
 

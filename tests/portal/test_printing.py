@@ -489,11 +489,30 @@ def test_a_printing_queued_or_running_too_long_is_sent_again(
     assert services.printing_run(running.pk).attempts == 2
 
 
-def test_the_beat_schedule_sweeps_the_printings(settings):
-    entry = settings.CELERY_BEAT_SCHEDULE["requeue-stale-printed-documents"]
-    assert entry["task"] == "portal.printing.tasks.requeue_stale_printed_documents"
-    assert entry["schedule"] == float(settings.JOB_SWEEP_INTERVAL)
-    assert tasks.requeue_stale_printed_documents.name == entry["task"]
+def test_beat_sweeps_every_kind_of_job_in_one_task(settings, monkeypatch):
+    """One sweep message per interval: no sweep of another kind waits in the queue to make
+    the broker look busy while this one decides whether a queued job's message was lost."""
+    from portal import celery
+    from portal import tasks as portal_tasks
+
+    entries = [e for e in settings.CELERY_BEAT_SCHEDULE.values() if "stale" in e["task"]]
+    assert [e["task"] for e in entries] == ["portal.tasks.requeue_stale_jobs"]
+    assert entries[0]["schedule"] == float(settings.JOB_SWEEP_INTERVAL)
+    assert portal_tasks.requeue_stale_jobs.name == entries[0]["task"]
+
+    asked = []
+    monkeypatch.setattr(celery, "waiting_in_queue", lambda: asked.append(1) or 0)
+    long_ago = timezone.now() - datetime.timedelta(seconds=settings.JOB_STALE_AFTER + 1)
+    lost = PrintedDocument.objects.create(
+        kind=PrintedDocument.Kind.AGENDA, subject_id=1, contents_hash="a" * 64
+    )
+    PrintedDocument.objects.filter(pk=lost.pk).update(queued_at=long_ago)
+    sent = []
+    monkeypatch.setattr(services.PRINTINGS, "send_after_commit", sent.append)
+    found = portal_tasks.requeue_stale_jobs()
+    assert found == {"renderings": 0, "meeting packs": 0, "printings": 1}
+    assert sent == [lost.pk] and asked == [1]  # the broker asked once for all kinds
+    assert tasks.requeue_stale_printed_documents.name.startswith("portal.printing.")
 
 
 # --- Query counts -------------------------------------------------------------------------

@@ -203,7 +203,7 @@ def test_the_default_limits_finish_a_lost_job_within_two_minutes_and_agree(setti
     # The broker never hands an unacknowledged job to a second worker while it may still
     # run or wait for a retry.
     assert visibility > hard + settings.JOB_RETRY_BACKOFF_MAX
-    schedule = settings.CELERY_BEAT_SCHEDULE["requeue-stale-render-jobs"]
+    schedule = settings.CELERY_BEAT_SCHEDULE["requeue-stale-jobs"]
     assert schedule["schedule"] == sweep
     # Lost at its start: found stale, picked up by the next sweep, rendered in time.
     assert stale + sweep + soft <= 120
@@ -408,7 +408,7 @@ def test_the_limits_follow_from_the_two_variables_and_a_bad_one_stops_the_portal
         "from django.conf import settings as s; print(s.CELERY_TASK_TIME_LIMIT,"
         " s.CELERY_TASK_SOFT_TIME_LIMIT, s.JOB_STALE_AFTER,"
         " s.CELERY_BROKER_TRANSPORT_OPTIONS['visibility_timeout'],"
-        " s.CELERY_BEAT_SCHEDULE['requeue-stale-render-jobs']['schedule'])"
+        " s.CELERY_BEAT_SCHEDULE['requeue-stale-jobs']['schedule'])"
     )
     short = manage(
         "shell", "-v", "0", "-c", show, JOB_TIME_LIMIT="16", JOB_SWEEP_INTERVAL="1", **env
