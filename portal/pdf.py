@@ -146,21 +146,24 @@ def _virtual_size() -> int:
         return int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
 
 
-def _resident(pid: int | str = "self") -> int:
-    """The memory a process holds of its own now (its anonymous resident pages, not the
-    libraries' code it shares with every process), in bytes; 0 once it is gone."""
+def _own_memory(pid: int) -> int:
+    """The memory a child holds of its own, in bytes: the pages it no longer shares with
+    its parent (written since the fork) and those it added; 0 once it is gone. Pages of
+    the parent's heap that the child reuses count here, though they make its address
+    space no larger."""
     try:
-        with open(f"/proc/{pid}/status") as status:
-            for line in status:
-                if line.startswith("RssAnon:"):
-                    return int(line.split()[1]) * 1024
+        with open(f"/proc/{pid}/smaps_rollup") as rollup:
+            return 1024 * sum(
+                int(line.split()[1])
+                for line in rollup
+                if line.startswith(("Private_Clean:", "Private_Dirty:"))
+            )
     except (OSError, IndexError, ValueError):
-        pass
-    return 0
+        return 0
 
 
 # How often the parent looks at the memory its printing child holds, in seconds.
-_WATCH_EVERY = 0.05
+_WATCH_EVERY = 0.1
 
 
 def _child(write_end: int, progress_end: int | None, function, args, kwargs, memory: int):
@@ -214,10 +217,10 @@ def in_child(function, *args, progress=None, **kwargs) -> bytes:
     """
     limit = float(settings.PRINT_TIME_LIMIT)
     memory_mb = settings.PRINT_MEMORY_LIMIT_MB
-    # The child starts holding what its parent holds; it may take memory_mb more. Its
-    # address space is capped too (in the child), but the free memory the parent's heap
-    # already holds does not count there, so the parent also watches what it holds.
-    ceiling = _resident() + memory_mb * 1024 * 1024
+    # The child's address space is capped (in the child) at its parent's and memory_mb
+    # more; but free room in the parent's heap does not count there, so the parent also
+    # watches the memory the child holds of its own.
+    ceiling = memory_mb * 1024 * 1024
     read_end, write_end = os.pipe()
     told, tell = os.pipe() if progress is not None else (None, None)
     pid = os.fork()
@@ -243,7 +246,7 @@ def in_child(function, *args, progress=None, **kwargs) -> bytes:
                     "the document is too long to print."
                 )
             ready, _, _ = select.select(listening, [], [], min(left, _WATCH_EVERY))
-            if _resident(pid) > ceiling:
+            if _own_memory(pid) > ceiling:
                 raise PrintingTooLarge(_too_large(memory_mb))
             for end in ready:
                 chunk = os.read(end, 1 << 20)
